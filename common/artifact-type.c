@@ -129,6 +129,11 @@ const struct artifact_type *artifact_type_for_path(const char *relpath,
 
 int artifact_root_folder_known(const char *dirname)
 {
+	return artifact_root_folder_known_n(dirname, strlen(dirname));
+}
+
+int artifact_root_folder_known_n(const char *dirname, size_t dlen)
+{
 	for (size_t i = 0; i < artifact_types_nr; i++) {
 		const char *f = artifact_types[i].folder;
 		size_t len;
@@ -136,11 +141,12 @@ int artifact_root_folder_known(const char *dirname)
 		if (!f)
 			continue;
 		len = strcspn(f, "/");
-		if (strlen(dirname) == len && !strncmp(f, dirname, len))
+		if (dlen == len && !strncmp(f, dirname, len))
 			return 1;
 	}
 	for (size_t i = 0; other_known_folders[i]; i++)
-		if (!strcmp(dirname, other_known_folders[i]))
+		if (strlen(other_known_folders[i]) == dlen &&
+		    !strncmp(dirname, other_known_folders[i], dlen))
 			return 1;
 	return 0;
 }

@@ -48,5 +48,6 @@ const struct artifact_type *artifact_type_for_path(const char *relpath,
 
 /* Whether a top-level directory name under the root is one we know. */
 int artifact_root_folder_known(const char *dirname);
+int artifact_root_folder_known_n(const char *dirname, size_t len);
 
 #endif
