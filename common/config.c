@@ -21,6 +21,135 @@ static int add_file(git_config *cfg, const char *path, git_config_level_t level,
 }
 
 /*
+ * Parse git's GIT_CONFIG_PARAMETERS ("git -c key=value synapse ..."):
+ * shell-quoted 'key'='value' or 'key=value' words, separated by spaces.
+ * Appends them to sb in config-file syntax. Returns the count, -1 if bad.
+ */
+static int sq_word(const char **p, struct strbuf *out)
+{
+	const char *s = *p;
+
+	strbuf_reset(out);
+	if (*s != '\'')
+		return -1;
+	for (;;) {
+		s++;
+		while (*s && *s != '\'')
+			strbuf_addch(out, *s++);
+		if (!*s)
+			return -1;
+		s++; /* closing quote */
+		if (s[0] == '\\' && s[1] == '\'' && s[2] == '\'') {
+			strbuf_addch(out, '\'');
+			s += 2; /* continue inside the next quoted run */
+			continue;
+		}
+		break;
+	}
+	*p = s;
+	return 0;
+}
+
+static void add_entry(struct strbuf *sb, const char *key, const char *value)
+{
+	const char *dot = strchr(key, '.'), *last = strrchr(key, '.');
+
+	if (!dot)
+		return;
+	strbuf_addf(sb, "[%.*s", (int)(dot - key), key);
+	if (last != dot) {
+		strbuf_addstr(sb, " \"");
+		for (const char *c = dot + 1; c < last; c++) {
+			if (*c == '"' || *c == '\\')
+				strbuf_addch(sb, '\\');
+			strbuf_addch(sb, *c);
+		}
+		strbuf_addch(sb, '"');
+	}
+	strbuf_addf(sb, "]\n\t%s", last + 1);
+	if (value) {
+		strbuf_addstr(sb, " = \"");
+		for (const char *c = value; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				strbuf_addch(sb, '\\');
+			if (*c == '\n') {
+				strbuf_addstr(sb, "\\n");
+				continue;
+			}
+			strbuf_addch(sb, *c);
+		}
+		strbuf_addch(sb, '"');
+	}
+	strbuf_addch(sb, '\n');
+}
+
+static int parse_parameters(const char *env, struct strbuf *sb)
+{
+	struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
+	int n = 0;
+
+	while (*env) {
+		while (*env == ' ')
+			env++;
+		if (!*env)
+			break;
+		if (sq_word(&env, &key) < 0)
+			goto bad;
+		if (*env == '=') {
+			env++;
+			if (sq_word(&env, &val) < 0)
+				goto bad;
+			add_entry(sb, key.buf, val.buf);
+		} else {
+			char *eq = strchr(key.buf, '=');
+
+			if (eq) {
+				*eq = '\0';
+				add_entry(sb, key.buf, eq + 1);
+			} else {
+				add_entry(sb, key.buf, NULL);
+			}
+		}
+		n++;
+	}
+	strbuf_release(&key);
+	strbuf_release(&val);
+	return n;
+bad:
+	strbuf_release(&key);
+	strbuf_release(&val);
+	return -1;
+}
+
+static int add_parameters(git_config *cfg, git_repository *repo)
+{
+	const char *env = getenv("GIT_CONFIG_PARAMETERS");
+	struct strbuf sb = STRBUF_INIT;
+	char tmpl[] = "/tmp/synapse-params.XXXXXX";
+	int fd, ret = 0;
+
+	if (!env || !*env)
+		return 0;
+	if (parse_parameters(env, &sb) <= 0) {
+		strbuf_release(&sb);
+		return 0;
+	}
+	fd = mkstemp(tmpl);
+	if (fd < 0) {
+		strbuf_release(&sb);
+		return set_error("cannot create a temporary file for configuration");
+	}
+	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len)
+		ret = set_error("cannot write a temporary file for configuration");
+	close(fd);
+	if (!ret)
+		ret = add_file(cfg, tmpl, GIT_CONFIG_LEVEL_APP, repo);
+	unlink(tmpl);
+	strbuf_release(&sb);
+	return ret;
+}
+
+/*
  * Levels, lowest first: .synapseconfig, then git's system, XDG, global
  * and repository files, so that any git configuration overrides the
  * committed defaults, as with .gitmodules and .lfsconfig.
@@ -54,6 +183,8 @@ static int load(struct config *c, git_repository *repo, const char *synapseconfi
 		if (ret)
 			goto cleanup;
 	}
+	if ((ret = add_parameters(c->cfg, repo)))
+		goto cleanup;
 	ret = 0;
 cleanup:
 	git_buf_dispose(&buf);

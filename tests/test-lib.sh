@@ -142,6 +142,14 @@ test_grep() {
 	}
 }
 
+test_must_be_empty() {
+	if test -s "$1"; then
+		say "'$1' is not empty:" >&2
+		sed 's/^/| /' "$1" >&2
+		return 1
+	fi
+}
+
 test_line_count() {
 	n=$(wc -l <"$3" | tr -d ' ')
 	test "$n" "$1" "$2" || {
