@@ -20,7 +20,7 @@ json_t *json_parse(const char *buf, size_t len, struct json_error *err)
 		snprintf(err->text, sizeof(err->text), "empty file");
 		return NULL;
 	}
-	root = json_loadb(buf + skip, len - skip, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	root = json_loadb(buf + skip, len - skip, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
 	if (root)
 		return root;
 	/*

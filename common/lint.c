@@ -183,10 +183,10 @@ static const struct artifact_type *guess_type(const json_t *json)
  * Synapse refuses names with these characters, and names longer than
  * 140 characters; a name must not start or end with a space.
  */
-static const char *name_problem(const char *name)
+static const char *name_problem(const char *name, size_t n)
 {
-	size_t n = strlen(name);
-
+	if (memchr(name, '\0', n))
+		return "contains a control character (NUL)";
 	if (!n)
 		return "is empty";
 	if (n > 140)
@@ -277,7 +277,7 @@ static void check_file(struct lint *l, struct artifact *a)
 		       "artifact name '%s' does not match the file name '%s'", name, a->stem);
 		free(hint);
 	}
-	if ((problem = name_problem(name)))
+	if ((problem = name_problem(name, json_string_length(json_object_get(a->json, "name")))))
 		report(l, R_INVALID_NAME, a, a->path, "/name", NULL, "%s name '%s' %s",
 		       a->type->name, name, problem);
 	else
