@@ -162,6 +162,7 @@ int main(int argc, const char **argv)
 	out.rules_nr = lint_rules_nr;
 	out.color = fmt == FORMAT_TEXT && want_color(&setup.config, 1);
 	findings_print(stdout, &findings, (enum output_format)fmt, &out);
+	fflush(stdout);
 	if (fmt == FORMAT_TEXT && !quiet && findings.nr)
 		fprintf(stderr, "%zu error(s), %zu warning(s) in %zu file(s)\n",
 			findings_count(&findings, SEV_ERROR),
