@@ -109,7 +109,8 @@ build-tests: all $(UNIT_TESTS)
 check: deps
 	@$(MAKE) --no-print-directory build-tests
 	@$(MAKE) --no-print-directory man || echo 'warning: man pages not built (asciidoctor missing)' >&2
-	CMOCKA_MESSAGE_OUTPUT=TAP $(PROVE) --exec env --timer $(PROVE_OPTS) $(UNIT_TESTS) $(SHELL_TESTS)
+	cd tests && CMOCKA_MESSAGE_OUTPUT=TAP $(PROVE) --exec env --timer $(PROVE_OPTS) \
+		$(patsubst tests/%,./%,$(UNIT_TESTS) $(SHELL_TESTS))
 	@$(MAKE) --no-print-directory fuzz-check
 
 demo: deps
