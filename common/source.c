@@ -27,7 +27,24 @@ int repo_open(git_repository **out)
 	if (!libgit2_ready++)
 		git_libgit2_init();
 	*out = NULL;
-	err = git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (getenv("GIT_WORK_TREE") && *getenv("GIT_WORK_TREE")) {
+		/*
+		 * libgit2 1.5 refuses GIT_WORK_TREE in its environment mode: open
+		 * GIT_DIR (or discover from here) and set the work tree ourselves.
+		 */
+		const char *gitdir = getenv("GIT_DIR");
+
+		err = git_repository_open_ext(out, gitdir && *gitdir ? gitdir : ".",
+					      gitdir && *gitdir ? GIT_REPOSITORY_OPEN_NO_SEARCH : 0,
+					      NULL);
+		if (!err && git_repository_set_workdir(*out, getenv("GIT_WORK_TREE"), 0) < 0) {
+			git_repository_free(*out);
+			*out = NULL;
+			return git_fail("cannot use GIT_WORK_TREE");
+		}
+	} else {
+		err = git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	}
 	if (err == GIT_ENOTFOUND) {
 		git_error_clear();
 		set_error("not a git repository (or any of the parent directories)");

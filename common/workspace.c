@@ -264,21 +264,7 @@ int workspace_load_all(struct workspace *ws)
 struct artifact *workspace_find(struct workspace *ws, const struct artifact_type *type,
 				const char *name)
 {
-	struct name_index *ix = ws->index;
-	struct artifact *a;
-	size_t i;
-
-	if (!ix->size)
-		return NULL;
-	/*
-	 * Several artifacts may sit under one key (a stem and a loaded name):
-	 * return one whose current name matches.
-	 */
-	i = name_hash(type, name) & (ix->size - 1);
-	for (; (a = ix->slots[i]); i = (i + 1) & (ix->size - 1))
-		if (a->type == type && !strcasecmp(a->name, name))
-			return a;
-	return index_find(ix, type, name);
+	return index_find(ws->index, type, name);
 }
 
 struct artifact *workspace_find_path(struct workspace *ws, const char *path)

@@ -89,6 +89,14 @@ test_expect_success 'two artifact roots in one repository are both linted' '
 	rm -r second
 '
 
+test_expect_success 'GIT_DIR and GIT_WORK_TREE are honoured from anywhere' '
+	mkdir -p elsewhere &&
+	(cd elsewhere && GIT_DIR="$TRASH_DIRECTORY/.git" GIT_WORK_TREE="$TRASH_DIRECTORY" \
+		test_expect_code 1 git synapse lint >../out) &&
+	test_grep "^workspace/pipeline/PL_Bad.json" out &&
+	rmdir elsewhere
+'
+
 test_expect_success '--root lints a folder outside any repository' '
 	mkdir -p "$TRASH_DIRECTORY/../outside.$$/pipeline" &&
 	outside="$TRASH_DIRECTORY/../outside.$$" &&
