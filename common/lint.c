@@ -763,6 +763,16 @@ int lint_workspace(struct workspace *ws, const struct lint_options *opts, struct
 			continue;
 		out->files++;
 		check_file(&l, a);
+		/*
+		 * The later checks need only the references and the text: drop
+		 * the tree now, so a large workspace never holds every tree.
+		 */
+		if (a->json && a->type) {
+			ensure_refs(ws, a);
+			json_decref(a->json);
+			a->json = NULL;
+			a->json_dropped = 1;
+		}
 	}
 	check_publish_config(&l);
 	check_param_def(&l);
@@ -771,7 +781,7 @@ int lint_workspace(struct workspace *ws, const struct lint_options *opts, struct
 	for (size_t i = 0; i < ws->nr; i++) {
 		struct artifact *a = ws->items[i];
 
-		if (!reported(&l, a->path) || !a->type || !a->json)
+		if (!reported(&l, a->path) || !a->type || !(a->json || a->json_dropped))
 			continue;
 		ensure_refs(ws, a);
 		for (size_t k = 0; k < a->refs_nr; k++)

@@ -33,6 +33,7 @@ struct artifact {
 	char *data;         /* raw bytes, NUL-terminated */
 	size_t len;
 	json_t *json;       /* NULL when the file is not valid JSON */
+	int json_dropped;   /* valid, but the tree was released to save memory */
 	struct json_error error;
 	int refs_done;
 	struct reference *refs;
