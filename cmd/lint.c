@@ -150,7 +150,7 @@ int main(int argc, const char **argv)
 	}
 
 	/* Paths in findings are relative to the source top; show --root as given. */
-	if (setup.src.kind == SOURCE_DIR) {
+	if (setup.src.kind == SOURCE_DIR && strcmp(setup.src.label, ".")) {
 		for (size_t i = 0; i < findings.nr; i++) {
 			char *p = xstrfmt("%s/%s", setup.src.label, findings.items[i].path);
 

@@ -167,6 +167,20 @@ static const char *sarif_level(enum severity sev)
 	return sev == SEV_ERROR ? "error" : sev == SEV_WARNING ? "warning" : "note";
 }
 
+/* A relative URI reference for a path: RFC 3986 unreserved characters and '/' stay. */
+static const char *uri_escape(struct strbuf *sb, const char *path)
+{
+	strbuf_reset(sb);
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+			strbuf_addch(sb, *p);
+		else
+			strbuf_addf(sb, "%%%02X", *p);
+	}
+	return sb->buf;
+}
+
 /* SARIF 2.1.0, as GitHub code scanning and Azure DevOps' SARIF viewer read it. */
 static json_t *to_sarif(const struct findings *f, const struct findings_output *o)
 {
@@ -179,8 +193,6 @@ static json_t *to_sarif(const struct findings *f, const struct findings_output *
 	json_object_set_new(root, "version", json_string("2.1.0"));
 	json_object_set_new(driver, "name", json_string(o->tool));
 	json_object_set_new(driver, "version", json_string(o->tool_version));
-	json_object_set_new(driver, "informationUri",
-		json_string("https://github.com/git-synapse/git-synapse"));
 	for (size_t i = 0; i < o->rules_nr; i++) {
 		const struct rule_info *r = &o->rules[i];
 		json_t *rule = json_object(), *cfg = json_object(), *desc = json_object();
@@ -211,9 +223,9 @@ static json_t *to_sarif(const struct findings *f, const struct findings_output *
 		if (x->hint)
 			strbuf_addf(&text, " (hint: %s)", x->hint);
 		json_object_set_new(msg, "text", json_string(text.buf));
-		strbuf_release(&text);
 		json_object_set_new(res, "message", msg);
-		json_object_set_new(art, "uri", json_string(x->path));
+		json_object_set_new(art, "uri", json_string(uri_escape(&text, x->path)));
+		strbuf_release(&text);
 		json_object_set_new(art, "uriBaseId", json_string("%SRCROOT%"));
 		json_object_set_new(phys, "artifactLocation", art);
 		if (x->line > 0) {
