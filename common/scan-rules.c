@@ -1,0 +1,483 @@
+/*
+ * The secret rules, in one table. Each pattern is PCRE2 (compiled with
+ * JIT); the named group "s" is the secret, otherwise the whole match.
+ * Keywords are the literal prefilter: a rule runs only on text where one
+ * of them occurs (case-insensitively), so they must be in every match.
+ *
+ * Formats follow the issuers' own documentation where there is one
+ * (Microsoft's identifiable keys carry a fixed signature at a fixed
+ * offset); context rules (a legacy key next to "AccountKey") need the
+ * context in the same JSON string, or in the key naming it.
+ */
+#include "scan.h"
+#include "strbuf.h"
+#include "usage.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+static int unit_has(const struct scan_match *m, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (n > m->unit_len)
+		return 0;
+	for (size_t i = 0; i + n <= m->unit_len; i++)
+		if (!strncasecmp(m->unit + i, needle, n))
+			return 1;
+	return 0;
+}
+
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* Decode base64 or base64url (no padding needed); returns bytes written. */
+static size_t b64_decode(const char *in, size_t n, unsigned char *out, size_t max)
+{
+	unsigned acc = 0;
+	int bits = 0;
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o < max; i++) {
+		int v = b64val((unsigned char)in[i]);
+
+		if (v < 0)
+			break;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	return o;
+}
+
+static int v_storage_key(const struct scan_match *m)
+{
+	return !scan_is_emulator_key(m->unit + m->s_start, m->s_end - m->s_start);
+}
+
+/* A JWT: a header that decodes to a JSON object naming alg or typ, a JSON payload. */
+static int v_jwt(const struct scan_match *m)
+{
+	const char *s = m->unit + m->s_start, *dot, *end = m->unit + m->s_end;
+	unsigned char buf[512];
+	size_t n, i;
+
+	dot = memchr(s, '.', (size_t)(end - s));
+	if (!dot)
+		return 0;
+	n = b64_decode(s, (size_t)(dot - s), buf, sizeof(buf));
+	for (i = 0; i < n && isspace(buf[i]); i++)
+		;
+	if (i == n || buf[i] != '{')
+		return 0;
+	while (n && isspace(buf[n - 1]))
+		n--;
+	if (!n || buf[n - 1] != '}')
+		return 0;
+	if (!scan_memmem(buf, n, "\"alg\"", 5) && !scan_memmem(buf, n, "\"typ\"", 5) &&
+	    !scan_memmem(buf, n, "alg", 3) && !scan_memmem(buf, n, "typ", 3))
+		return 0;
+	s = dot + 1;
+	n = b64_decode(s, (size_t)(end - s), buf, 8);
+	for (i = 0; i < n && isspace(buf[i]); i++)
+		;
+	return i < n && buf[i] == '{';
+}
+
+/* A SAS signature comes with the other SAS parameters. */
+static int v_sas(const struct scan_match *m)
+{
+	return unit_has(m, "sv=") || unit_has(m, "se=") || unit_has(m, "sp=") ||
+	       unit_has(m, "sr=") || unit_has(m, "dsas_");
+}
+
+/* Atlassian Data Center tokens: base64 of "<12 digits>:<random>". */
+static int v_dc_pat(const struct scan_match *m)
+{
+	const char *s = m->unit + m->s_start;
+	size_t n = m->s_end - m->s_start;
+	unsigned char buf[16];
+	size_t got;
+
+	if (n > 5 && !strncmp(s, "BBDC-", 5)) {
+		s += 5;
+		n -= 5;
+	}
+	got = b64_decode(s, n, buf, 13);
+	if (got < 13)
+		return 0;
+	for (int i = 0; i < 12; i++)
+		if (!isdigit(buf[i]))
+			return 0;
+	return buf[12] == ':';
+}
+
+static int v_apim_direct(const struct scan_match *m)
+{
+	return unit_has(m, "azure-api.net");
+}
+
+static int v_openai(const struct scan_match *m)
+{
+	return unit_has(m, "openai.azure.com") || unit_has(m, "azure_openai") ||
+	       unit_has(m, "openai_api_type=azure");
+}
+
+static int v_batch(const struct scan_match *m)
+{
+	return unit_has(m, "https://") && unit_has(m, ".batch.azure.com");
+}
+
+static int has_digit_and_letter(const char *s, size_t n)
+{
+	int d = 0, a = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (isdigit((unsigned char)s[i]))
+			d = 1;
+		else if (isalpha((unsigned char)s[i]))
+			a = 1;
+	}
+	return d && a;
+}
+
+static int v_digit_letter(const struct scan_match *m)
+{
+	return has_digit_and_letter(m->unit + m->s_start, m->s_end - m->s_start);
+}
+
+static int is_placeholder_word(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"password", "passwd", "pass", "pwd", "secret", "token", "key", "changeme",
+		"none", "null", "nil", "true", "false", "undefined", "user", "username",
+		"admin", "test", "apikey", "api_key", "value", "string", "empty", NULL
+	};
+
+	for (int i = 0; words[i]; i++)
+		if (strlen(words[i]) == n && !strncasecmp(s, words[i], n))
+			return 1;
+	return 0;
+}
+
+static int is_local_host(const char *h, size_t n)
+{
+	static const char *const hosts[] = {
+		"localhost", "127.0.0.1", "example.com", "example.org", "example.net",
+		"host", "server", "hostname", NULL
+	};
+
+	for (int i = 0; hosts[i]; i++) {
+		size_t l = strlen(hosts[i]);
+
+		if (n >= l && !strncasecmp(h, hosts[i], l) &&
+		    (n == l || h[l] == ':' || h[l] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* user:password@host: a placeholder password on a documentation host is not a secret. */
+static int v_url_creds(const struct scan_match *m)
+{
+	const char *s = m->unit + m->s_start;
+	size_t n = m->s_end - m->s_start;
+	const char *host = m->unit + m->s_end + 1;
+	size_t hn = 0;
+
+	while (m->s_end + 1 + hn < m->unit_len &&
+	       (isalnum((unsigned char)host[hn]) || strchr(".-_:", host[hn])))
+		hn++;
+	if (is_placeholder_word(s, n) && is_local_host(host, hn))
+		return 0;
+	/* "scheme://host:port@..." is not a password */
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * key = value assignments: the value must look like a literal, not code
+ * (a call, a variable, a path), and must not just repeat a keyword.
+ */
+static int v_assignment(const struct scan_match *m)
+{
+	const char *s = m->unit + m->s_start;
+	size_t n = m->s_end - m->s_start;
+	const char *k = m->unit + m->start;
+	size_t kn = m->s_start - m->start;
+
+	if (is_placeholder_word(s, n))
+		return 0;
+	if (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]))
+		return 0;
+	if (s[0] == '/' || s[0] == '(' || s[0] == '.')
+		return 0;
+	if (scan_memmem(s, n, " + ", 3) || scan_memmem(s, n, "()", 2) || scan_memmem(s, n, "://", 3))
+		return 0;
+	/* the value names the thing instead of being it */
+	for (size_t i = 0; i + 5 <= n; i++)
+		if (!strncasecmp(s + i, "passw", 5) || !strncasecmp(s + i, "secre", 5) ||
+		    !strncasecmp(s + i, "token", 5))
+			if (n < 24 || !has_digit_and_letter(s, n))
+				return 0;
+	for (size_t i = 0; i + 6 <= kn; i++)
+		if (!strncasecmp(k + i, "public", 6))
+			return 0;
+	/* an identifier-like word of lowercase letters is a variable name */
+	if (!memchr(s, ' ', n) && n < 12) {
+		size_t i;
+
+		for (i = 0; i < n && (islower((unsigned char)s[i]) || s[i] == '_'); i++)
+			;
+		if (i == n)
+			return 0;
+	}
+	return 1;
+}
+
+static int v_conn_password(const struct scan_match *m)
+{
+	const char *s = m->unit + m->s_start;
+	size_t n = m->s_end - m->s_start;
+
+	if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_!.~+-?%^&=",
+		    s[0]))
+		return 0;
+	if (n == 4 && !strncasecmp(s, "none", 4))
+		return 0;
+	if (n == 4 && !strncasecmp(s, "null", 4))
+		return 0;
+	return 1;
+}
+
+static int v_client_secret(const struct scan_match *m)
+{
+	return v_assignment(m) && v_digit_letter(m);
+}
+
+static int v_curl(const struct scan_match *m)
+{
+	const char *s = m->unit + m->s_start;
+	size_t n = m->s_end - m->s_start;
+
+	if (is_placeholder_word(s, n))
+		return 0;
+	/* the user part must be a literal too */
+	for (size_t i = m->start; i < m->s_start; i++)
+		if (m->unit[i] == '$' || m->unit[i] == '{')
+			return 0;
+	return 1;
+}
+
+#define B64 "A-Za-z0-9+/"
+#define NB64_BEFORE "(?<![" B64 "])"
+#define NB64_AFTER "(?![" B64 "=])"
+
+const struct scan_rule scan_builtin_rules[] = {
+	{ "SEC001", "azure-storage-key", "azure_storage_key",
+	  "Azure Storage account key",
+	  NB64_BEFORE "(?<s>[" B64 "]{76}\\+ASt[" B64 "]{5}[AQgw]==)" NB64_AFTER,
+	  "+ASt", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC002", "azure-account-key", "azure_storage_key",
+	  "Azure account key (Storage, Cosmos DB) next to its name",
+	  "(?i:(?:account|storage|shared|access|primary|secondary|master|cosmos(?:db)?|documentdb|azure)"
+	  "[_.\\- ]?(?:access[_.\\- ]?)?key)[\\s\\S]{0,60}?" NB64_BEFORE
+	  "(?<s>[" B64 "]{86}==)" NB64_AFTER,
+	  "==", 4.0, v_storage_key, 0 },
+	{ "SEC003", "azure-shared-access-key", "azure_other_service_key",
+	  "Azure shared access key (Service Bus, Event Hubs, IoT Hub, Notification Hubs, Relay)",
+	  "(?i:SharedAccessKey|AccessKey|SharedKey|Access_Key|PrimaryKey|SecondaryKey)[\"']?\\s*[=:]\\s*[\"']?"
+	  "(?<s>[" B64 "]{42,43}=)" NB64_AFTER,
+	  "accesskey|sharedkey|access_key|primarykey|secondarykey", 3.5, NULL, 0 },
+	{ "SEC004", "azure-cosmos-key", "azure_cosmosdb_key",
+	  "Azure Cosmos DB key",
+	  NB64_BEFORE "(?<s>[" B64 "]{76}ACDb[" B64 "]{5}[AQgw]==)" NB64_AFTER,
+	  "ACDb", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC005", "azure-batch-apim-key", "azure_other_service_key",
+	  "Azure Batch or API Management key",
+	  NB64_BEFORE "(?<s>[" B64 "]{76}(?:\\+ABa|APIM)[" B64 "]{5}[AQgw]==)" NB64_AFTER,
+	  "+ABa|APIM", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC006", "azure-messaging-key", "azure_other_service_key",
+	  "Azure Relay, Event Hubs, Service Bus, IoT or Event Grid key",
+	  NB64_BEFORE "(?<s>[" B64 "]{33}(?:\\+ARm|\\+AEh|\\+ASb|AIoT|AZEG)[" B64 "]{6}=)" NB64_AFTER,
+	  "+ARm|+AEh|+ASb|AIoT|AZEG", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC007", "azure-search-key", "azure_other_service_key",
+	  "Azure AI Search key",
+	  "(?<![A-Za-z0-9])(?<s>[A-Za-z0-9]{42}AzSe[A-D][A-Za-z0-9]{5})(?![A-Za-z0-9])",
+	  "AzSe", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC008", "azure-container-registry-key", "azure_other_service_key",
+	  "Azure Container Registry password",
+	  NB64_BEFORE "(?<s>[" B64 "]{42}\\+ACR[A-D][" B64 "]{5})(?![" B64 "])",
+	  "+ACR", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC009", "azure-function-key", "azure_function_logicapp_key",
+	  "Azure Functions key",
+	  "(?<![A-Za-z0-9_\\-])(?<s>[A-Za-z0-9_\\-]{44}AzFu[A-Za-z0-9_\\-]{5}[AQgw]==)(?![A-Za-z0-9_\\-=])",
+	  "AzFu", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC010", "azure-devops-pat", "azure_devops_pat",
+	  "Azure DevOps personal access token",
+	  "(?<![A-Za-z0-9])(?<s>[A-Za-z0-9]{52}JQQJ[A-Za-z0-9]{2}[A-Za-z0-9]{18}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])",
+	  "JQQJ", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC011", "azure-annotated-key", "azure_other_service_key",
+	  "Azure key (common annotated format)",
+	  "(?<![A-Za-z0-9])(?<s>[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9]{18}[A-Z0-9]{4}[A-Za-z0-9]{4}(?:[A-Za-z0-9]{2}==)?)(?![A-Za-z0-9])",
+	  "JQQJ9", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC012", "azure-devops-pat-legacy", "azure_devops_pat",
+	  "Azure DevOps personal access token (legacy format)",
+	  "(?i:pat|token|ado|devops|azure|vsts|personal)[\\s\\S]{0,50}?(?<![A-Za-z0-9])(?<s>[a-z0-9]{52})(?![A-Za-z0-9])",
+	  "token|devops|azure|vsts|personal|pat|ado", 3.8, v_digit_letter, 0 },
+	{ "SEC013", "entra-client-secret", "entra_client_secret",
+	  "Microsoft Entra ID client secret",
+	  "(?<![A-Za-z0-9_~.\\-+/])(?<s>[A-Za-z0-9_~.\\-]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34})(?![A-Za-z0-9_~.\\-+/])",
+	  "Q~", 0, NULL, 0 },
+	{ "SEC014", "client-secret-assignment", "entra_client_secret",
+	  "Client secret assigned in code or configuration",
+	  "(?i:client[_.\\-]?secret|app[_.\\-]?secret|clientsecret)[\"']?\\s*(?:[:=]|=>)\\s*[\"']?"
+	  "(?<s>[A-Za-z0-9_~.\\-?@#%+/!*=]{16,64})(?![A-Za-z0-9_~.\\-?@#%+/!*=])",
+	  "secret", 3.0, v_client_secret, 0 },
+	{ "SEC015", "entra-refresh-token", "entra_refresh_token",
+	  "Microsoft Entra ID refresh token",
+	  "(?<![A-Za-z0-9_\\-.])(?<s>[01]\\.A[A-Za-z0-9_\\-]{20,}\\.A[gQ][A-Za-z0-9_\\-]{150,})",
+	  "refresh", 3.0, NULL, 0 },
+	{ "SEC016", "azure-sas-signature", "azure_sas_token",
+	  "Azure shared access signature (sig=)",
+	  "(?i)(?:(?<=[?&;\\s\"'=])|^)(?:sig|dsas_secret)=(?<s>[A-Za-z0-9%+/]{40,129}(?:=|%3d))",
+	  "sig=|dsas_secret", 0, v_sas, 0 },
+	{ "SEC017", "logic-app-url", "azure_function_logicapp_key",
+	  "Logic App or Power Automate trigger URL with its signature",
+	  "(?i)https://[a-z0-9.\\-]+\\.logic\\.azure\\.(?:com|us|cn)(?::\\d+)?/[^\\s\"'<>]*?[?&]sig=(?<s>[A-Za-z0-9_\\-%]{20,})",
+	  "logic.azure", 0, NULL, 0 },
+	{ "SEC018", "function-url-code", "azure_function_logicapp_key",
+	  "Azure Functions URL with its key (code=)",
+	  "(?i)https://[a-z0-9.\\-]+\\.azurewebsites\\.net/api/[^\\s\"'<>]*?[?&]code=(?<s>[A-Za-z0-9_\\-%=]{20,})",
+	  "azurewebsites.net", 3.0, NULL, 0 },
+	{ "SEC019", "function-key-assignment", "azure_function_logicapp_key",
+	  "Azure Functions key assigned in code or configuration",
+	  "(?i:function[_\\-]?key)[\"']?\\s*[:=]\\s*[\"']?(?<s>[A-Za-z0-9_\\-]{20,}={0,2})(?![A-Za-z0-9_\\-=!/+])",
+	  "functionkey|function_key|function-key", 3.0, NULL, 0 },
+	{ "SEC020", "connection-string-password", "connection_string_password",
+	  "Password in a connection string",
+	  "(?im)(?:^|[;\"'\\s(&?,{])(?:password|pwd)\\s*=\\s*(?<s>[^;\"'\\s&)<>,}\\\\]{1,256})",
+	  "password|pwd", 0, v_conn_password, 0 },
+	{ "SEC021", "url-credentials", "url_credentials",
+	  "Password in a URL",
+	  "(?i)\\b[a-z][a-z0-9+.\\-]{1,20}://[^:@/\\s\"'<>\\\\]{1,128}:(?<s>[^@/\\s\"'<>\\\\]{1,256})@[A-Za-z0-9.\\-_%\\[]",
+	  "://", 0, v_url_creds, 0 },
+	{ "SEC022", "private-key", "private_key",
+	  "Private key",
+	  "-----BEGIN[ A-Z0-9_\\-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\s|\\\\[rnt])*(?:(?<s>[^\\s\\\\\\-][^\\-]{14,})|$)",
+	  "PRIVATE KEY", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC023", "jwt", "jwt",
+	  "JSON Web Token (a bearer credential)",
+	  "(?<![A-Za-z0-9_\\-])(?<s>e[wy][A-Za-z0-9_\\-]{10,}={0,2}\\.e[wy][A-Za-z0-9_\\-]{10,}={0,2}(?:\\.[A-Za-z0-9_\\-]*)?)",
+	  "eyJ|eyAi|ewo", 0, v_jwt, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC024", "github-token", "github_token",
+	  "GitHub token",
+	  "(?<![A-Za-z0-9_])(?<s>(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}))(?![A-Za-z0-9_])",
+	  "ghp_|gho_|ghu_|ghs_|ghr_|github_pat_", 3.0, NULL, 0 },
+	{ "SEC025", "github-secret", "github_token",
+	  "GitHub OAuth secret or classic token",
+	  "(?i:github)[\\s\\S]{0,40}?(?<![A-Za-z0-9])(?<s>[a-f0-9]{40})(?![A-Za-z0-9])",
+	  "github", 3.0, NULL, 0 },
+	{ "SEC026", "gitea-gogs-token", "gitea_token",
+	  "Gitea or Gogs access token",
+	  "(?i:gitea|gogs)[\\s\\S]{0,40}?(?<![A-Za-z0-9])(?<s>[a-f0-9]{40})(?![A-Za-z0-9])",
+	  "gitea|gogs", 3.0, NULL, 0 },
+	{ "SEC027", "atlassian-api-token", "bitbucket_atlassian_token",
+	  "Atlassian API token",
+	  "(?<![A-Za-z0-9_\\-])(?<s>ATATT3[A-Za-z0-9_\\-=]{150,250})",
+	  "ATATT3", 3.0, NULL, 0 },
+	{ "SEC028", "atlassian-access-token", "bitbucket_atlassian_token",
+	  "Atlassian or Bitbucket access token",
+	  "(?<![A-Za-z0-9_\\-])(?<s>ATCTT3xFfG[A-Za-z0-9+/=_\\-]{50,})",
+	  "ATCTT3", 3.0, NULL, 0 },
+	{ "SEC029", "bitbucket-app-password", "bitbucket_atlassian_token",
+	  "Bitbucket app password",
+	  "(?<![A-Za-z0-9_\\-])[A-Za-z0-9_\\-]{1,30}[\"']?:\\s?[\"']?(?<s>ATBB[A-Za-z0-9_=.\\-]{20,})",
+	  "ATBB", 3.0, NULL, 0 },
+	{ "SEC030", "bitbucket-dc-token", "bitbucket_atlassian_token",
+	  "Bitbucket Data Center HTTP access token",
+	  "(?<s>BBDC-[A-Za-z0-9+/@_\\-]{40,50})",
+	  "BBDC-", 0, v_dc_pat, 0 },
+	{ "SEC031", "atlassian-dc-pat", "bitbucket_atlassian_token",
+	  "Jira or Confluence Data Center personal access token",
+	  NB64_BEFORE "(?<s>[MNO][" B64 "]{43})" NB64_AFTER,
+	  "jira|confluence|atlassian|bitbucket|token", 0, v_dc_pat, 0 },
+	{ "SEC032", "atlassian-token", "bitbucket_atlassian_token",
+	  "Jira, Confluence or Atlassian API token",
+	  "(?i:jira|atlassian|confluence)[\\s\\S]{0,60}?(?i:token|key|password|pwd|secret|pass)\\W{1,5}"
+	  "(?<s>[A-Za-z0-9]{24})(?![A-Za-z0-9+/=_\\-])",
+	  "jira|atlassian|confluence", 3.0, NULL, 0 },
+	{ "SEC033", "bitbucket-secret", "bitbucket_atlassian_token",
+	  "Bitbucket key or secret",
+	  "(?i:bitbucket)[\\w.\\-]{0,20}?(?i:key|secret|token|password|pwd|pass)\\w*\\W{1,5}"
+	  "(?<s>[A-Za-z0-9_\\-]{32,64})(?![A-Za-z0-9_\\-])",
+	  "bitbucket", 3.0, NULL, 0 },
+	{ "SEC034", "apim-subscription-key", "azure_other_service_key",
+	  "Azure API Management subscription key",
+	  "(?i:Ocp-Apim-Subscription-Key|subscription[_\\-]?key|apim[_\\-]?key)[\"']?\\s*[:=]\\s*[\"']?"
+	  "(?<s>[a-f0-9]{32})(?![a-f0-9])",
+	  "subscription-key|subscription_key|subscriptionkey|apim", 3.0, NULL, 0 },
+	{ "SEC035", "apim-direct-management-key", "azure_other_service_key",
+	  "Azure API Management direct management or Git key",
+	  "(?<s>(?:git|integration|SharedAccessSignature\\s+uid=\\w+)&\\d{12}&[" B64 "]{86}==)" NB64_AFTER,
+	  "git&|integration&|SharedAccessSignature", 0, v_apim_direct, 0 },
+	{ "SEC036", "app-configuration-connection-string", "azure_other_service_key",
+	  "Azure App Configuration connection string",
+	  "(?i)Endpoint=https://[^;\\s]+\\.azconfig\\.io;Id=[^;\\s]+;Secret=(?<s>[" B64 "]{42,44}={0,2})",
+	  "azconfig.io", 3.0, NULL, 0 },
+	{ "SEC037", "azure-openai-key", "azure_other_service_key",
+	  "Azure OpenAI key",
+	  "(?i:api[_\\-.]?key|openai[_\\-.]?key)[\"']?\\s*(?:[:=]|=>)\\s*[\"']?(?<s>[a-f0-9]{32})(?![a-f0-9])",
+	  "openai", 3.0, v_openai, 0 },
+	{ "SEC038", "azure-search-key-assignment", "azure_other_service_key",
+	  "Azure AI Search key assigned in code or configuration",
+	  "(?i:search)[\\w\\-]{0,20}?key[\"']?\\s*[:=]\\s*[\"']?(?<s>[A-Za-z0-9]{52})(?![A-Za-z0-9])",
+	  "search", 3.5, NULL, 0 },
+	{ "SEC039", "azure-batch-key", "azure_other_service_key",
+	  "Azure Batch account key",
+	  "(?<![" B64 "=])(?<s>[" B64 "=]{88})(?![" B64 "=])",
+	  "batch.azure.com", 4.5, v_batch, 0 },
+	{ "SEC040", "password-assignment", "generic_secret",
+	  "Password or secret assigned in code or configuration",
+	  "(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\\-]{0,40}(?:password|passwd|pwd|secret|token|api[_\\-]?key|"
+	  "access[_\\-]?key|private[_\\-]?key|credentials?|(?<![a-z])pass)\\\\?[\"']?\\s*(?:=>|:=|[:=]|\\|\\|)\\s*"
+	  "(?:\\\\?[\"'](?<s>[^\"'\\\\\\r\\n]{6,200})\\\\?[\"']|(?<t>[A-Za-z0-9][^\\s\"',;]{7,200}))",
+	  "password|passwd|pwd|secret|token|apikey|api_key|api-key|accesskey|access_key|_pass|credential",
+	  2.5, v_assignment, 0 },
+	{ "SEC041", "curl-basic-auth", "generic_secret",
+	  "Password on a curl command line",
+	  "(?i)\\bcurl\\b[\\s\\S]{0,200}?\\s(?:-u|--user)\\s*['\"]?[^\\s:'\"]{1,100}:(?<s>[^\\s'\"]{3,200})",
+	  "curl", 0, v_curl, 0 },
+};
+
+const size_t scan_builtin_rules_nr = ARRAY_SIZE(scan_builtin_rules);
+
+const struct rule_info scan_structural_rules[] = {
+	{ "SEC100", "inline-secure-string", SEV_ERROR,
+	  "A SecureString holds a real value; use an AzureKeyVaultSecret reference" },
+	{ "SEC101", "inline-linked-service-secret", SEV_ERROR,
+	  "A linked service or credential holds a secret inline; use an AzureKeyVaultSecret reference" },
+	{ "SEC102", "secure-parameter-default", SEV_ERROR,
+	  "A secure parameter has a literal default value" },
+};
+
+const size_t scan_structural_rules_nr = ARRAY_SIZE(scan_structural_rules);
