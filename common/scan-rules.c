@@ -227,11 +227,13 @@ static int v_assignment(const struct scan_match *m)
 
 	if (is_placeholder_word(s, n))
 		return 0;
+	if (!isalnum((unsigned char)s[0]))
+		return 0;
 	if (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]))
 		return 0;
 	if (s[0] == '/' || s[0] == '(' || s[0] == '.')
 		return 0;
-	if (scan_memmem(s, n, " + ", 3) || scan_memmem(s, n, "()", 2) || scan_memmem(s, n, "://", 3))
+	if (memchr(s, '(', n) || scan_memmem(s, n, " + ", 3) || scan_memmem(s, n, "()", 2) || scan_memmem(s, n, "://", 3))
 		return 0;
 	/* the value names the thing instead of being it */
 	for (size_t i = 0; i + 5 <= n; i++)
@@ -240,7 +242,7 @@ static int v_assignment(const struct scan_match *m)
 			if (n < 24 || !has_digit_and_letter(s, n))
 				return 0;
 	for (size_t i = 0; i + 6 <= kn; i++)
-		if (!strncasecmp(k + i, "public", 6))
+		if (!strncasecmp(k + i, "public", 6) || !strncasecmp(k + i, "encryp", 6))
 			return 0;
 	/* an identifier-like word of lowercase letters is a variable name */
 	if (!memchr(s, ' ', n) && n < 12) {
@@ -459,9 +461,9 @@ const struct scan_rule scan_builtin_rules[] = {
 	{ "SEC040", "password-assignment", "generic_secret",
 	  "Password or secret assigned in code or configuration",
 	  "(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\\-]{0,40}(?:password|passwd|pwd|secret|token|api[_\\-]?key|"
-	  "access[_\\-]?key|private[_\\-]?key|credentials?|(?<![a-z])pass)\\\\?[\"']?\\s*(?:=>|:=|[:=]|\\|\\|)\\s*"
+	  "access[_\\-]?key|private[_\\-]?key|(?<![a-z])pass)\\\\?[\"']?\\s*(?:=>|:=|[:=]|\\|\\|)\\s*"
 	  "(?:\\\\?[\"'](?<s>[^\"'\\\\\\r\\n]{6,200})\\\\?[\"']|(?<t>[A-Za-z0-9][^\\s\"',;]{7,200}))",
-	  "password|passwd|pwd|secret|token|apikey|api_key|api-key|accesskey|access_key|_pass|credential",
+	  "password|passwd|pwd|secret|token|apikey|api_key|api-key|accesskey|access_key|_pass",
 	  2.5, v_assignment, 0 },
 	{ "SEC041", "curl-basic-auth", "generic_secret",
 	  "Password on a curl command line",

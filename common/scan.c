@@ -1128,9 +1128,10 @@ static void struct_walk(struct scan_ctx *x, json_t *v, struct strbuf *ptr, int i
 			strbuf_addch(ptr, '/');
 			strbuf_add_pointer_token(ptr, key);
 			if (in_tp && json_is_string(val) && is_secret_field(key) &&
+			    strlen(json_string_value(val)) >= 6 &&
 			    real_value(json_string_value(val)))
 				struct_report(x, 1, ptr->buf, json_string_value(val));
-			if (!strcmp(key, "parameters") && json_is_object(val)) {
+			if (!strcmp(key, "parameters") && json_is_object(val) && depth > 0) {
 				const char *pname;
 				json_t *p;
 				size_t pm = ptr->len;
@@ -1172,6 +1173,13 @@ static int credential_path(const char *path)
 	       !strncmp(path, "linkedService", 13) || !strncmp(path, "credential", 10);
 }
 
+static int is_tpd(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return !strcasecmp(slash ? slash + 1 : path, "template-parameters-definition.json");
+}
+
 static void scan_structure(struct scan_ctx *x)
 {
 	struct json_error err;
@@ -1180,6 +1188,11 @@ static void scan_structure(struct scan_ctx *x)
 
 	if (!root)
 		return;
+	if (is_tpd(x->path)) {
+		/* a parameter definition file: its values are syntax, not data */
+		json_decref(root);
+		return;
+	}
 	struct_walk(x, root, &ptr, 0, 0);
 	strbuf_release(&ptr);
 	json_decref(root);
