@@ -3,6 +3,7 @@
  * Azure CLI. See auth.h.
  */
 #include "auth.h"
+#include "config.h"
 #include "usage.h"
 
 #include <curl/curl.h>
@@ -661,4 +662,61 @@ int auth_token_fn(void *data, const char *audience, int force, char **token)
 		return -1;
 	*token = xstrdup(t);
 	return 0;
+}
+
+static char *env_key(const struct config *c, const char *name, const char *key)
+{
+	char *k = xstrfmt("env.%s.%s", name, key);
+	char *v = config_get_string(c, k);
+
+	free(k);
+	if (v && !*v) {
+		free(v);
+		v = NULL;
+	}
+	return v;
+}
+
+int synapse_env_load(struct synapse_env *e, const struct config *c, const char *name)
+{
+	const struct cloud *cl;
+	size_t n;
+
+	memset(e, 0, sizeof(*e));
+	e->name = xstrdup(name);
+	e->workspace = env_key(c, name, "workspace");
+	e->endpoint = env_key(c, name, "endpoint");
+	e->cloud = env_key(c, name, "cloud");
+	e->auth = env_key(c, name, "auth");
+	e->ca_bundle = config_get_string(c, "http.sslCAInfo");
+	if (e->ca_bundle && !*e->ca_bundle) {
+		free(e->ca_bundle);
+		e->ca_bundle = NULL;
+	}
+	cl = cloud_by_name(e->cloud);
+	if (!cl)
+		return set_error("env '%s': unknown cloud '%s': expected public, china or usgov",
+				 name, e->cloud);
+	if (!e->endpoint && !e->workspace)
+		return set_error("env '%s' is not configured: neither env.%s.workspace nor "
+				 "env.%s.endpoint is set", name, name, name);
+	if (!e->endpoint)
+		e->endpoint = cloud_workspace_endpoint(cl, e->workspace);
+	n = strlen(e->endpoint);
+	while (n && e->endpoint[n - 1] == '/')
+		e->endpoint[--n] = '\0';
+	if (http_url_allowed(e->endpoint, 0))
+		return set_error("env '%s': %s", name, last_error());
+	return 0;
+}
+
+void synapse_env_release(struct synapse_env *e)
+{
+	free(e->name);
+	free(e->workspace);
+	free(e->endpoint);
+	free(e->cloud);
+	free(e->auth);
+	free(e->ca_bundle);
+	memset(e, 0, sizeof(*e));
 }

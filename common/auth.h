@@ -102,6 +102,23 @@ long auth_refresh_margin(const struct auth_token *t);
  */
 time_t auth_parse_expiry(const char *s);
 
+/*
+ * An environment from configuration ([env "<name>"]): workspace,
+ * endpoint (default https://<workspace>.<cloud suffix>), cloud, auth, and
+ * the CA bundle (http.sslCAInfo). Strings are malloc'd; NULL when unset.
+ */
+struct config;
+struct synapse_env {
+	char *name;
+	char *workspace;
+	char *endpoint;     /* without a trailing '/' */
+	char *cloud;
+	char *auth;
+	char *ca_bundle;
+};
+int synapse_env_load(struct synapse_env *e, const struct config *c, const char *name);
+void synapse_env_release(struct synapse_env *e);
+
 /* Claims of a JWT-shaped token, without checking anything (a json_t *). */
 void *auth_jwt_claims(const char *token);
 
