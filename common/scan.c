@@ -1473,6 +1473,8 @@ int scan_history(struct scanner *s, git_repository *repo, const struct scan_hist
 		if (git_commit_parentcount(commit) && git_commit_parent(&parent, commit, 0) == 0)
 			git_commit_tree(&ptree, parent);
 		git_oid_tostr(hex, sizeof(hex), &oid);
+		if (o->on_commit)
+			o->on_commit(commit, o->data);
 		if (git_diff_tree_to_tree(&diff, repo, ptree, tree, &dopts) < 0) {
 			set_error("cannot diff '%s': %s", hex, git_error_last()->message);
 			git_tree_free(tree);
@@ -1486,6 +1488,8 @@ int scan_history(struct scanner *s, git_repository *repo, const struct scan_hist
 			const git_diff_delta *dl = git_diff_get_delta(diff, d);
 			git_blob *blob = NULL;
 
+			if (o->on_path)
+				o->on_path(dl->new_file.path, o->data);
 			if (dl->status == GIT_DELTA_DELETED || dl->new_file.mode == GIT_FILEMODE_COMMIT)
 				continue;
 			if (!oidset_insert(&seen, &dl->new_file.id))

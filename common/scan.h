@@ -106,6 +106,10 @@ struct scan_history_opts {
 	const char *const *hide;     /* commits whose history is already checked */
 	int all_refs;                /* walk every ref (--history) */
 	const char *prefix;          /* only paths under it ("" or NULL: all) */
+	/* optional: called for each commit walked (oldest first), and each path it changes */
+	void (*on_commit)(git_commit *c, void *data);
+	void (*on_path)(const char *path, void *data);
+	void *data;
 };
 int scan_history(struct scanner *s, git_repository *repo, const struct scan_history_opts *o,
 		 struct findings *out);
