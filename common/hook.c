@@ -193,6 +193,7 @@ cleanup:
 	scanner_free(sc);
 	paths_release(&staged);
 	config_release(&c);
+	src.repo = NULL; /* source_release() would free the repository we lent it */
 	source_release(&src);
 	git_repository_free(repo);
 	return ret;
@@ -528,6 +529,7 @@ static int gate_update(struct gate *g, git_repository *repo, const char *ref, co
 		}
 	}
 cleanup:
+	src.repo = NULL; /* source_release() would free the repository we lent it */
 	source_release(&src);
 	gate_release(g);
 	return ret;

@@ -302,6 +302,7 @@ cleanup:
 	free(roots);
 	free(branch);
 	strbuf_release(&sb);
+	src.repo = NULL; /* source_release() would free the repository we lent it */
 	source_release(&src);
 	free(path);
 	return ret;
