@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 static const char *const build_usage[] = {
-	"git synapse build [--root <dir>] [--rev <commit>] [--workspace <name>] [--out <dir>] [--studio=current|2022]",
-	"git synapse build --publish [--branch <name>] [--rev <commit>] [--workspace <name>] [--studio=current|2022]",
+	"git synapse build [--root <dir>] [--rev <commit>] [--workspace <name>] [--out <dir>] [--studio=current|2022] [--publish [--branch <name>]]",
 	NULL
 };
 
