@@ -1600,8 +1600,7 @@ int emulator_start(struct emulator **out, const struct emulator_options *opts)
 	struct emulator *em;
 	struct sockaddr_in sin;
 	const union MHD_DaemonInfo *info;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-		MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
 	const char *host = opts->listen_host ? opts->listen_host : "127.0.0.1";
 	struct strbuf cert = STRBUF_INIT, key = STRBUF_INIT;
 
