@@ -823,8 +823,10 @@ static void run_rule(struct scan_ctx *x, struct crule *c, struct unit_info *u)
 		json_offset_to_linecol(x->buf, raw, &line, &col);
 		if (u->json_value && pointer_at(s, x->buf, x->len, u->value_quote, &s->ptr) == 0)
 			ptr = s->ptr.buf;
-		if (report(x, c->r.id, c->r.name, c->r.description, u->text + m.s_start, sl, raw,
-			   ptr, line, col) && u->spans_nr < ARRAY_SIZE(u->spans)) {
+		/* reported or suppressed, the secret is handled: no other rule reports it */
+		report(x, c->r.id, c->r.name, c->r.description, u->text + m.s_start, sl, raw,
+		       ptr, line, col);
+		if (u->spans_nr < ARRAY_SIZE(u->spans)) {
 			u->spans[u->spans_nr][0] = m.s_start;
 			u->spans[u->spans_nr][1] = m.s_end;
 			u->spans_nr++;
