@@ -648,6 +648,10 @@ static int check_loaded(struct workspace *ws, struct artifact *a)
 				 a->error.text, a->error.line, a->error.column);
 	if (!json_is_object(a->json))
 		return set_error("'%s' is not a JSON object", a->path);
+	/* the tree is all we need from here on: keep peak memory low */
+	free(a->data);
+	a->data = NULL;
+	a->len = 0;
 	return 0;
 }
 
