@@ -929,12 +929,31 @@ static void on_done(struct http_client *c, struct http_request *r, CURLcode res)
 	}
 }
 
+/* Handle every finished transfer; returns how many there were. */
+static int drain(struct http_client *c)
+{
+	int msgs, n = 0;
+	CURLMsg *m;
+
+	while ((m = curl_multi_info_read(c->multi, &msgs))) {
+		struct http_request *r = NULL;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		if (r) {
+			on_done(c, r, m->data.result);
+			n++;
+		}
+	}
+	return n;
+}
+
 int http_client_step(struct http_client *c, long max_wait_ms)
 {
 	double now = now_ms(), next_wake = -1;
 	long timeout, curl_to = -1;
-	int running, msgs;
-	CURLMsg *m;
+	int running;
 
 	/* start what is due, in queue order */
 	for (size_t i = 0; i < c->pending_nr; i++) {
@@ -957,16 +976,14 @@ int http_client_step(struct http_client *c, long max_wait_ms)
 		return 0;
 
 	curl_multi_perform(c->multi, &running);
+	if (drain(c))
+		return (int)c->pending_nr; /* something finished: no waiting */
 	timeout = max_wait_ms;
 	curl_multi_timeout(c->multi, &curl_to);
 	if (curl_to >= 0 && curl_to < timeout)
 		timeout = curl_to;
-	if (!c->active) {
-		if (next_wake >= 0 && next_wake - now < timeout)
-			timeout = (long)(next_wake - now) + 1;
-	} else if (next_wake >= 0 && next_wake - now < timeout) {
+	if (next_wake >= 0 && next_wake - now < timeout)
 		timeout = (long)(next_wake - now) + 1;
-	}
 	if (timeout < 0)
 		timeout = 0;
 	if (c->active)
@@ -974,16 +991,7 @@ int http_client_step(struct http_client *c, long max_wait_ms)
 	else if (timeout > 0)
 		usleep((useconds_t)timeout * 1000);
 	curl_multi_perform(c->multi, &running);
-
-	while ((m = curl_multi_info_read(c->multi, &msgs))) {
-		struct http_request *r = NULL;
-
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
-		if (r)
-			on_done(c, r, m->data.result);
-	}
+	drain(c);
 	return (int)c->pending_nr;
 }
 
