@@ -956,6 +956,9 @@ static json_t *run_view(struct ctx *c, json_t *run)
 
 	json_object_del(v, "_gets");
 	json_object_set_new(v, "debugRunId", json_null());
+	json_object_set_new(v, "annotations", json_array());
+	json_object_set_new(v, "runDimension", json_object());
+	json_object_set_new(v, "output", json_null());
 	add_id(c, &id, "pipelineruns", json_string_value(json_object_get(run, "runId")));
 	/* recorded: the id is upper-cased up to the workspace name */
 	up = strstr(id.buf, "/pipelineruns/");
