@@ -705,8 +705,13 @@ int synapse_env_load(struct synapse_env *e, const struct config *c, const char *
 	n = strlen(e->endpoint);
 	while (n && e->endpoint[n - 1] == '/')
 		e->endpoint[--n] = '\0';
-	if (http_url_allowed(e->endpoint, 0))
-		return set_error("env '%s': %s", name, last_error());
+	if (http_url_allowed(e->endpoint, 0)) {
+		char *why = xstrdup(last_error());
+
+		set_error("env '%s': %s", name, why);
+		free(why);
+		return -1;
+	}
 	return 0;
 }
 
