@@ -385,7 +385,7 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "://", 0, v_url_creds, 0 },
 	{ "SEC022", "private-key", "private_key",
 	  "Private key",
-	  "-----BEGIN[ A-Z0-9_\\-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\s|\\\\[rnt])*(?:(?<s>[^\\s\\\\\\-][^\\-]{14,})|$)",
+	  "-----BEGIN(?:[ A-Z0-9_]|-(?!----)){0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\s|\\\\[rnt])*(?:(?<s>[^\\s\\\\\\-][^\\-]{14,})|$)",
 	  "PRIVATE KEY", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
 	{ "SEC023", "jwt", "jwt",
 	  "JSON Web Token (a bearer credential)",

@@ -1,0 +1,248 @@
+/*
+ * Unit tests: the secret rules, one table of format-valid fakes (made for
+ * these tests, never real credentials) and look-alikes per rule; JSON
+ * units, redaction and fingerprints.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings.h"
+#include "scan.h"
+#include "strbuf.h"
+
+static struct scanner *sc;
+
+/* "<n chars of a pseudo-random base64 alphabet run>" */
+static char *b64run(size_t n, unsigned seed)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *s = malloc(n + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		s[i] = a[(seed >> 16) % 64];
+	}
+	s[n] = '\0';
+	return s;
+}
+
+static char *alnumrun(size_t n, unsigned seed, const char *alphabet)
+{
+	size_t m = strlen(alphabet);
+	char *s = malloc(n + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		s[i] = alphabet[(seed >> 16) % m];
+	}
+	s[n] = '\0';
+	return s;
+}
+
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/* Scan text as a file named path; return the rule of the first finding or "". */
+static char first_rule[16];
+static const char *scan_one(const char *path, const char *text)
+{
+	struct findings f = FINDINGS_INIT;
+
+	first_rule[0] = '\0';
+	scan_buffer(sc, path, text, strlen(text), NULL, &f);
+	if (f.nr)
+		snprintf(first_rule, sizeof(first_rule), "%s", f.items[0].rule);
+	findings_release(&f);
+	return first_rule;
+}
+
+struct row {
+	const char *rule;   /* expected rule, or "" for a look-alike */
+	char *text;
+};
+
+static void check_rows(struct row *rows, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		const char *got = scan_one("fixture.txt", rows[i].text);
+
+		if (strcmp(got, rows[i].rule))
+			fail_msg("row %zu: expected '%s', got '%s' for: %.60s", i, rows[i].rule, got,
+				 rows[i].text);
+		free(rows[i].text);
+	}
+}
+
+static void azure_key_formats(void **state)
+{
+	char *k76 = b64run(76, 1), *k33 = b64run(33, 2), *k86 = b64run(86, 3);
+	char *k42 = alnumrun(42, 4, ALNUM), *k52 = alnumrun(52, 5, ALNUM);
+	char *k18 = alnumrun(18, 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+	char *k44 = alnumrun(44, 7, ALNUM);
+	struct row rows[] = {
+		{ "SEC001", NULL }, { "SEC004", NULL }, { "SEC005", NULL }, { "SEC006", NULL },
+		{ "SEC007", NULL }, { "SEC008", NULL }, { "SEC009", NULL }, { "SEC010", NULL },
+		{ "SEC002", NULL }, { "SEC003", NULL },
+		/* look-alikes */
+		{ "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL },
+	};
+
+	(void)state;
+	rows[0].text = xstrfmt("key: %s+ASt%.5sA==", k76, k33);
+	rows[1].text = xstrfmt("%sACDb%.5sQ==", k76, k33);
+	rows[2].text = xstrfmt("\"%s+ABa%.5sg==\"", k76, k33);
+	rows[3].text = xstrfmt("relay key %s+ASb%.6s=", k33, k42);
+	rows[4].text = xstrfmt("%sAzSeA%.5s", k42, k52);
+	rows[5].text = xstrfmt("docker login -p %s+ACRB%.5s", k42, k33);
+	rows[6].text = xstrfmt("%sAzFu%.5sw==", k44, k52);
+	rows[7].text = xstrfmt("pat = %sJQQJ99%sAZDO%.4s", k52, k18, k42);
+	rows[8].text = xstrfmt("DefaultEndpointsProtocol=https;AccountName=x;AccountKey=%s==;", k86);
+	rows[9].text = xstrfmt("HostName=h.azure-devices.net;SharedAccessKey=%.43s=", k86);
+	/* the emulator's published key, a short key, a key of one repeated letter */
+	rows[10].text = xstrfmt("AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==");
+	rows[11].text = xstrfmt("AccountKey=%.40s==", k86);
+	rows[12].text = xstrfmt("AccountKey=<your-storage-key>;");
+	rows[13].text = xstrfmt("%s+ASt%.5sA==extra", k76, k33);
+	rows[14].text = xstrfmt("%sJQQJ79%sAZC2%.4s", k52, k18, k42);
+	check_rows(rows, ARRAY_SIZE(rows));
+	free(k76); free(k33); free(k86); free(k42); free(k52); free(k18); free(k44);
+}
+
+static void tokens_and_urls(void **state)
+{
+	char *gh = alnumrun(36, 11, ALNUM), *q = alnumrun(34, 12, ALNUM "._-");
+	char *sig = b64run(43, 15);
+	char *hex = alnumrun(40, 13, "0123456789abcdef"), *b32 = alnumrun(52, 14, "abcdefghijklmnopqrstuvwxyz234567");
+	struct row rows[] = {
+		{ "SEC024", NULL }, { "SEC013", NULL }, { "SEC026", NULL }, { "SEC012", NULL },
+		{ "SEC016", NULL }, { "SEC017", NULL }, { "SEC021", NULL }, { "SEC020", NULL },
+		{ "SEC022", NULL }, { "SEC023", NULL }, { "SEC029", NULL },
+		{ "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL },
+		{ "", NULL }, { "", NULL }, { "", NULL },
+	};
+
+	(void)state;
+	rows[0].text = xstrfmt("GH_TOKEN=ghp_%s", gh);
+	rows[1].text = xstrfmt("secret: abc8Q~%.34s", q);
+	rows[2].text = xstrfmt("GITEA_TOKEN=%s", hex);
+	rows[3].text = xstrfmt("azure devops token %s", b32);
+	rows[4].text = xstrfmt("https://a.blob.core.windows.net/c?sv=2022-11-02&sr=c&sp=r&sig=%s%%3D", sig);
+	rows[5].text = xstrfmt("https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%%2Ftriggers&sv=1.0&sig=%s", gh);
+	rows[6].text = xstrfmt("postgres://app:%.12s@db.internal:5432/x", gh);
+	rows[7].text = xstrfmt("Server=tcp:x.database.windows.net;User ID=u;Password=%.14s;", gh);
+	rows[8].text = xstrfmt("-----BEGIN RSA PRIVATE KEY-----\nMIIEow%s\n-----END RSA PRIVATE KEY-----\n", gh);
+	rows[9].text = xstrfmt("Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1bml0In0.%s", gh);
+	rows[10].text = xstrfmt("bitbucket user:ATBB%s", gh);
+	/* look-alikes */
+	rows[11].text = xstrfmt("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	rows[12].text = xstrfmt("https://a.blob.core.windows.net/c?comp=list&restype=container");
+	rows[13].text = xstrfmt("redis://user:password@localhost:6379");
+	rows[14].text = xstrfmt("Data Source=x;Password=$ENV_PASSWORD;");
+	rows[15].text = xstrfmt("-----BEGIN OPENSSH PRIVATE KEY----------END OPENSSH PRIVATE KEY-----");
+	rows[16].text = xstrfmt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9");
+	rows[17].text = xstrfmt("password = mssparkutils.credentials.getSecret('kv', 'pw')");
+	rows[18].text = xstrfmt("AZURE_CLIENT_SECRET=your-client-secret-here");
+	rows[19].text = xstrfmt("Password=**********;");
+	check_rows(rows, ARRAY_SIZE(rows));
+	free(gh); free(q); free(hex); free(b32); free(sig);
+}
+
+static void json_strings_are_unescaped_and_located(void **state)
+{
+	struct findings f = FINDINGS_INIT;
+	const char *doc =
+		"{\n\t\"name\": \"PL\",\n\t\"properties\": {\n\t\t\"activities\": [\n"
+		"\t\t\t{\"typeProperties\": {\"url\": \"https:\\/\\/a.blob.core.windows.net\\/c?sv=2022-11-02\\u0026sr=c\\u0026sig=Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1zaWduYXR1cmUx%3D\"}}\n"
+		"\t\t]\n\t}\n}\n";
+
+	(void)state;
+	scan_buffer(sc, "pipeline/PL.json", doc, strlen(doc), NULL, &f);
+	assert_int_equal(f.nr, 1);
+	assert_string_equal(f.items[0].rule, "SEC016");
+	assert_string_equal(f.items[0].pointer, "/properties/activities/0/typeProperties/url");
+	assert_int_equal(f.items[0].line, 5);
+	assert_null(strstr(f.items[0].excerpt, "c2ln"));
+	assert_string_equal(f.items[0].excerpt, "Zm9y... (51 characters)");
+	findings_release(&f);
+}
+
+static void linked_service_inline_secret(void **state)
+{
+	struct findings f = FINDINGS_INIT;
+	const char *inl = "{\"name\":\"LS\",\"properties\":{\"type\":\"AzureSqlDatabase\",\"typeProperties\":"
+			  "{\"password\":{\"type\":\"SecureString\",\"value\":\"Winter2024Winter\"}}}}";
+	const char *kv = "{\"name\":\"LS\",\"properties\":{\"type\":\"AzureSqlDatabase\",\"typeProperties\":"
+			 "{\"password\":{\"type\":\"AzureKeyVaultSecret\",\"store\":{\"referenceName\":\"KV\"},"
+			 "\"secretName\":\"sql\"}}}}";
+	const char *masked = "{\"name\":\"LS\",\"properties\":{\"typeProperties\":"
+			     "{\"password\":{\"type\":\"SecureString\",\"value\":\"**********\"}}}}";
+
+	(void)state;
+	scan_buffer(sc, "linkedService/LS.json", inl, strlen(inl), NULL, &f);
+	assert_int_equal(f.nr, 1);
+	assert_string_equal(f.items[0].rule, "SEC100");
+	assert_string_equal(f.items[0].pointer, "/properties/typeProperties/password/value");
+	findings_release(&f);
+	scan_buffer(sc, "linkedService/LS.json", kv, strlen(kv), NULL, &f);
+	assert_int_equal(f.nr, 0);
+	scan_buffer(sc, "linkedService/LS.json", masked, strlen(masked), NULL, &f);
+	assert_int_equal(f.nr, 0);
+	findings_release(&f);
+}
+
+static void fingerprints_ignore_lines(void **state)
+{
+	char *a = scan_fingerprint("SEC023", "p.json", "secret-value", 12);
+	char *b = scan_fingerprint("SEC023", "p.json", "secret-value", 12);
+	char *c = scan_fingerprint("SEC023", "q.json", "secret-value", 12);
+
+	(void)state;
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+	assert_null(strstr(a, "secret-value"));
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void placeholders_and_redaction(void **state)
+{
+	char *r;
+
+	(void)state;
+	assert_true(scan_is_placeholder("**********", 10));
+	assert_true(scan_is_placeholder("<storage-key>", 13));
+	assert_true(scan_is_placeholder("[parameters('k')]", 17));
+	assert_true(scan_is_placeholder("@pipeline().parameters.k", 24));
+	assert_false(scan_is_placeholder("q7Lm2Xv9Rt", 10));
+	r = scan_redact("abcdefghijklmnopqrst", 20);
+	assert_string_equal(r, "abcd... (20 characters)");
+	free(r);
+	r = scan_redact("hunter2", 7);
+	assert_string_equal(r, "h... (7 characters)");
+	free(r);
+	assert_true(scan_entropy("aaaa", 4) < 0.01);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(azure_key_formats),
+		cmocka_unit_test(tokens_and_urls),
+		cmocka_unit_test(json_strings_are_unescaped_and_located),
+		cmocka_unit_test(linked_service_inline_secret),
+		cmocka_unit_test(fingerprints_ignore_lines),
+		cmocka_unit_test(placeholders_and_redaction),
+	};
+	int ret;
+
+	sc = scanner_new(NULL);
+	ret = cmocka_run_group_tests(tests, NULL, NULL);
+	scanner_free(sc);
+	return ret;
+}
