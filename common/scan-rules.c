@@ -214,6 +214,31 @@ static int v_url_creds(const struct scan_match *m)
 	return 0;
 }
 
+/* "process.env.PASSWORD", "self.secret": a variable, not a value. */
+static int is_reference(const char *s, size_t n)
+{
+	size_t i = 0;
+	int dots = 0;
+
+	while (i < n) {
+		size_t start = i;
+
+		if (!(isalpha((unsigned char)s[i]) || s[i] == '_' || s[i] == '$'))
+			return 0;
+		while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '$'))
+			i++;
+		if (i == start)
+			return 0;
+		if (i < n) {
+			if (s[i] != '.')
+				return 0;
+			dots++;
+			i++;
+		}
+	}
+	return dots > 0;
+}
+
 /*
  * key = value assignments: the value must look like a literal, not code
  * (a call, a variable, a path), and must not just repeat a keyword.
@@ -229,6 +254,10 @@ static int v_assignment(const struct scan_match *m)
 		return 0;
 	if (!isalnum((unsigned char)s[0]))
 		return 0;
+	if (is_reference(s, n))
+		return 0;
+	if (memchr(s, '&', n) && memchr(s, '=', n))
+		return 0; /* a query string */
 	if (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]))
 		return 0;
 	if (s[0] == '/' || s[0] == '(' || s[0] == '.')
@@ -260,6 +289,9 @@ static int v_conn_password(const struct scan_match *m)
 {
 	const char *s = m->unit + m->s_start;
 	size_t n = m->s_end - m->s_start;
+
+	if (n < 4 || is_reference(s, n))
+		return 0;
 
 	if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_!.~+-?%^&=",
 		    s[0]))
@@ -461,7 +493,7 @@ const struct scan_rule scan_builtin_rules[] = {
 	{ "SEC040", "password-assignment", "generic_secret",
 	  "Password or secret assigned in code or configuration",
 	  "(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\\-]{0,40}(?:password|passwd|pwd|secret|token|api[_\\-]?key|"
-	  "access[_\\-]?key|private[_\\-]?key|(?<![a-z])pass)\\\\?[\"']?\\s*(?:=>|:=|[:=]|\\|\\|)\\s*"
+	  "access[_\\-]?key|private[_\\-]?key|(?<![a-z])pass)\\\\?[\"']?\\s*(?:=>|:=|=|:(?=[\\s\"'\\\\])|\\|\\|)\\s*"
 	  "(?:\\\\?[\"'](?<s>[^\"'\\\\\\r\\n]{6,200})\\\\?[\"']|(?<t>[A-Za-z0-9][^\\s\"',;]{7,200}))",
 	  "password|passwd|pwd|secret|token|apikey|api_key|api-key|accesskey|access_key|_pass",
 	  2.5, v_assignment, 0 },

@@ -48,7 +48,9 @@ struct scanner {
 	struct kw *kws;
 	size_t kw_nr, kw_alloc;
 	size_t first[257];           /* kws sorted by first byte: [first[c], first[c+1]) */
-	unsigned char bigram[65536 / 8];
+	unsigned char *bigram;       /* 65536: raw byte pairs that may start a keyword */
+	uint16_t *kw_start;          /* 65536: by lowercase pair, the first keyword... */
+	uint8_t *kw_count;           /* ...and how many start with it */
 	struct allow *allow;
 	size_t allow_nr, allow_alloc;
 	const struct baseline *baseline;
@@ -133,7 +135,7 @@ int scan_is_placeholder(const char *s, size_t len)
 		"xxxx", "****", "${", "{{", "$(", "%(", "#{", "getsecret(", "keyvault",
 		"your", "example", "sample", "placeholder", "changeme", "change-me",
 		"change_me", "replace", "redacted", "dummy", "fake", "insert_", "insert-",
-		"-here", "_here", "here>", "notreal", "not_real", "not-real", "<", NULL
+		"-here", "_here", "here>", "notreal", "not_real", "not-real", "<", "...", NULL
 	};
 	size_t i;
 
@@ -288,14 +290,29 @@ static void build_prefilter(struct scanner *s)
 	size_t i = 0;
 
 	qsort(s->kws, s->kw_nr, sizeof(*s->kws), kw_cmp);
-	memset(s->bigram, 0, sizeof(s->bigram));
+	free(s->bigram);
+	free(s->kw_start);
+	free(s->kw_count);
+	s->bigram = xcalloc(65536, 1);
+	s->kw_start = xcalloc(65536, sizeof(uint16_t));
+	s->kw_count = xcalloc(65536, 1);
 	for (int c = 0; c < 256; c++) {
 		s->first[c] = i;
 		while (i < s->kw_nr && (unsigned char)s->kws[i].lc[0] == c) {
-			unsigned b = ((unsigned)(unsigned char)s->kws[i].lc[0] << 8) |
-				     (unsigned char)s->kws[i].lc[1];
+			unsigned char a = (unsigned char)s->kws[i].lc[0], b = (unsigned char)s->kws[i].lc[1];
+			unsigned char as[2] = { a, (unsigned char)toupper(a) };
+			unsigned char bs[2] = { b, (unsigned char)toupper(b) };
 
-			s->bigram[b >> 3] |= (unsigned char)(1u << (b & 7));
+			/* indexed by the two raw bytes as they are in memory */
+			unsigned pair = ((unsigned)a << 8) | b;
+
+			for (int x = 0; x < 2; x++)
+				for (int y = 0; y < 2; y++)
+					s->bigram[as[x] | ((unsigned)bs[y] << 8)] = 1;
+			if (!s->kw_count[pair])
+				s->kw_start[pair] = (uint16_t)i;
+			if (s->kw_count[pair] < 255)
+				s->kw_count[pair]++;
 			i++;
 		}
 	}
@@ -449,6 +466,9 @@ void scanner_free(struct scanner *s)
 	pcre2_match_data_free(s->md);
 	free(s->hit);
 	free(s->hit_list);
+	free(s->bigram);
+	free(s->kw_start);
+	free(s->kw_count);
 	strbuf_release(&s->unit);
 	strbuf_release(&s->ptr);
 	strbuf_release(&s->tmp);
@@ -874,21 +894,21 @@ static void prefilter(struct scanner *s, const char *buf, size_t len, hit_fn fn,
 	if (len < 2)
 		return;
 	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned b = ((unsigned)lc[p[i]] << 8) | lc[p[i + 1]];
-		unsigned c0;
+		unsigned pair;
+		size_t k, end;
 
-		if (!(s->bigram[b >> 3] & (1u << (b & 7))))
+		if (!s->bigram[p[i] | ((unsigned)p[i + 1] << 8)])
 			continue;
-		c0 = lc[p[i]];
-		for (size_t k = s->first[c0]; k < s->first[c0 + 1]; k++) {
+		pair = ((unsigned)lc[p[i]] << 8) | lc[p[i + 1]];
+		for (k = s->kw_start[pair], end = k + s->kw_count[pair]; k < end; k++) {
 			const struct kw *w = &s->kws[k];
 			size_t j;
 
 			if (w->len > len - i)
 				continue;
-			for (j = 1; j < w->len && (unsigned char)w->lc[j] == lc[p[i + j]]; j++)
+			for (j = 2; j < w->len && (unsigned char)w->lc[j] == lc[p[i + j]]; j++)
 				;
-			if (j == w->len)
+			if (j >= w->len)
 				fn(data, i, w->rule);
 		}
 	}
@@ -1264,7 +1284,8 @@ int scan_buffer(struct scanner *s, const char *path, const char *buf, size_t len
 		flush_unit(&w);
 		clear_hits(s);
 		scan_plain(&x, 1);
-		if (w.structural || credential_path(path))
+		/* large files (published templates) keep to the text rules */
+		if (credential_path(path) || (w.structural && len < (1u << 20)))
 			scan_structure(&x);
 	} else {
 		scan_plain(&x, 0);
