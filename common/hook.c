@@ -290,6 +290,14 @@ static int in_list(const char *list, const char *s, int glob)
 	return 0;
 }
 
+/* "env.<e>.<key>" (libgit2 lowercases the section and the key) */
+static int env_key(const char *name, const char *key)
+{
+	const char *last = strrchr(name, '.');
+
+	return !strncmp(name, "env.", 4) && last && last > name + 3 && !strcasecmp(last + 1, key);
+}
+
 static int protected_cb(const char *name, const char *value, void *data)
 {
 	struct env_match *m = data;
@@ -297,7 +305,7 @@ static int protected_cb(const char *name, const char *value, void *data)
 	char *env, *key, *branch = NULL;
 	int prot = 0;
 
-	if (!dot || last == dot)
+	if (!env_key(name, "protected") || !dot || last == dot)
 		return 0;
 	env = xstrndup(dot + 1, (size_t)(last - dot - 1));
 	if (!value || !strcasecmp(value, "true") || !strcasecmp(value, "yes") ||
@@ -324,7 +332,8 @@ int hook_protecting_envs(const struct config *c, const char *branch,
 {
 	struct env_match m = { c, branch, fn, data, 0 };
 
-	config_foreach_match(c, "^env\\..+\\.protected$", protected_cb, &m);
+	/* no pattern: libgit2 1.5 leaks match data in its regex iterator */
+	config_foreach_match(c, NULL, protected_cb, &m);
 	return m.ret;
 }
 
@@ -368,7 +377,8 @@ static int publish_cb(const char *name, const char *value, void *data)
 	struct publish_ctx *p = data;
 	const char *dot = strchr(name, '.'), *last = strrchr(name, '.');
 
-	if (!dot || last == dot || !value || !in_list(value, p->branch, 1))
+	if (!env_key(name, "publishOnPush") || !dot || last == dot || !value ||
+	    !in_list(value, p->branch, 1))
 		return 0;
 	note(p->r, "publish on push is not available yet: env '%.*s' asks to publish '%s' "
 	     "(env.%.*s.publishOnPush); the push goes on without it",
@@ -386,7 +396,7 @@ int hook_publish_on_push(struct hook_report *r, const struct config *c, const ch
 	 */
 	struct publish_ctx p = { r, branch };
 
-	return config_foreach_match(c, "^env\\..+\\.publishonpush$", publish_cb, &p) < 0 ? -1 : 0;
+	return config_foreach_match(c, NULL, publish_cb, &p) < 0 ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ push gate */
