@@ -213,7 +213,12 @@ static int compile_pattern(pcre2_code **out, const char *pattern, const char *wh
 		return set_error("invalid pattern in %s at offset %zu: %s", what, (size_t)erroff,
 				 (const char *)msg);
 	}
-	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* interpreted when JIT is missing */
+	/*
+	 * Interpreted when JIT is missing. GIT_SYNAPSE_NO_JIT turns it off, for
+	 * valgrind, which cannot follow JIT-compiled code.
+	 */
+	if (!getenv("GIT_SYNAPSE_NO_JIT"))
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	*out = code;
 	return 0;
 }
