@@ -1,4 +1,5 @@
 #include "lint.h"
+#include "tpd.h"
 #include "graph.h"
 #include "refs.h"
 #include "usage.h"
@@ -580,119 +581,40 @@ static void check_publish_config(struct lint *l)
 }
 
 /*
- * A structural check of template-parameters-definition.json: top-level
- * keys are ARM resource types, leaves are "<action>[:<name>[:<type>]]"
- * strings (or objects/arrays of those).
+ * template-parameters-definition.json, read by the parser build uses, so
+ * that what lint accepts is what Publish accepts. Types that are not
+ * Synapse resources are legal there but never match: a warning-worthy
+ * typo, reported as an error because nothing of it would take effect.
  */
-static int tpd_leaf_problem(const char *s, struct strbuf *why)
-{
-	const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	static const char *const types[] = { "string", "securestring", "int", "bool", "object",
-					     "secureobject", "array", "float", "number", NULL };
-
-	if (*s && !strchr("=-|", *s)) {
-		strbuf_addf(why, "action '%c' is not one of '=', '-', '|'", *s);
-		return 1;
-	}
-	if (*s && s[1] && s[1] != ':') {
-		strbuf_addf(why, "expected ':' after the action in '%s'", s);
-		return 1;
-	}
-	if (c2) {
-		const char *t = c2 + 1;
-		int ok = !*t;
-
-		if (strchr(t, ':')) {
-			strbuf_addf(why, "too many ':' in '%s'", s);
-			return 1;
-		}
-		for (size_t i = 0; !ok && types[i]; i++)
-			ok = !strcasecmp(t, types[i]);
-		if (!ok) {
-			strbuf_addf(why, "unknown parameter type '%s'", t);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static void tpd_walk(struct lint *l, struct artifact *a, const json_t *v, struct strbuf *ptr,
-		     unsigned depth)
-{
-	size_t mark = ptr->len;
-
-	if (depth > 64) {
-		report(l, R_PARAM_DEF, a, a->path, ptr->buf, NULL, "definition nested too deeply");
-		return;
-	}
-	if (json_is_string(v)) {
-		struct strbuf why = STRBUF_INIT;
-
-		if (tpd_leaf_problem(json_string_value(v), &why))
-			report(l, R_PARAM_DEF, a, a->path, ptr->buf, NULL, "at '%s': %s",
-			       ptr->buf, why.buf);
-		strbuf_release(&why);
-	} else if (json_is_object(v)) {
-		const char *key;
-		json_t *child;
-
-		json_object_foreach((json_t *)v, key, child) {
-			strbuf_addch(ptr, '/');
-			strbuf_add_pointer_token(ptr, key);
-			tpd_walk(l, a, child, ptr, depth + 1);
-			strbuf_setlen(ptr, mark);
-		}
-	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *child;
-
-		json_array_foreach(v, i, child) {
-			strbuf_addf(ptr, "/%zu", i);
-			tpd_walk(l, a, child, ptr, depth + 1);
-			strbuf_setlen(ptr, mark);
-		}
-	} else {
-		report(l, R_PARAM_DEF, a, a->path, ptr->buf, NULL,
-		       "at '%s': expected a string, an object or an array", ptr->buf);
-	}
-}
-
 static void check_param_def(struct lint *l)
 {
 	struct artifact *a = l->ws->tpd;
+	struct tpd t;
+	struct tpd_error err;
 	const char *key;
 	json_t *child;
 	struct strbuf ptr = STRBUF_INIT;
 
 	if (!a || !reported(l, a->path) || !l->enabled[R_PARAM_DEF])
 		return;
-	if (artifact_load(l->ws, a) < 0)
+	if (artifact_load(l->ws, a) < 0 || !a->data)
 		return;
-	if (!a->json) {
+	if (tpd_parse_at(&t, a->data, a->len, a->path, &err) < 0) {
 		findings_add(l->out, lint_rules[R_PARAM_DEF].id, lint_rules[R_PARAM_DEF].name,
-			     SEV_ERROR, a->path, a->error.line, a->error.column, NULL,
-			     a->error.text, NULL);
+			     SEV_ERROR, a->path, err.line, err.column,
+			     *err.pointer ? err.pointer : NULL, err.message, NULL);
+		tpd_error_release(&err);
 		return;
 	}
-	if (!json_is_object(a->json)) {
-		report(l, R_PARAM_DEF, a, a->path, "", NULL, "the definition must be a JSON object");
-		return;
-	}
+	tpd_release(&t);
 	json_object_foreach(a->json, key, child) {
+		if (artifact_type_by_arm(key) || !strncmp(key, "Microsoft.Synapse/workspaces/", 29))
+			continue;
 		strbuf_reset(&ptr);
 		strbuf_addch(&ptr, '/');
 		strbuf_add_pointer_token(&ptr, key);
-		if (!artifact_type_by_arm(key) && strncmp(key, "Microsoft.Synapse/workspaces/", 29)) {
-			report(l, R_PARAM_DEF, a, a->path, ptr.buf, NULL,
-			       "'%s' is not a Synapse resource type", key);
-			continue;
-		}
-		if (!json_is_object(child)) {
-			report(l, R_PARAM_DEF, a, a->path, ptr.buf, NULL,
-			       "the definition of '%s' must be an object", key);
-			continue;
-		}
-		tpd_walk(l, a, child, &ptr, 1);
+		report(l, R_PARAM_DEF, a, a->path, ptr.buf, NULL,
+		       "'%s' is not a Synapse resource type", key);
 	}
 	strbuf_release(&ptr);
 }

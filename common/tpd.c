@@ -76,6 +76,7 @@ struct parse_ctx {
 	size_t len;
 	struct strbuf path;    /* JSONPath for messages: $['a'].b[0] */
 	struct strbuf pointer; /* JSON pointer, to find the line */
+	struct tpd_error *err; /* where the first problem is, when asked */
 };
 
 static int is_ident(const char *key)
@@ -103,6 +104,7 @@ static void path_push_key(struct parse_ctx *c, const char *key)
 		}
 		strbuf_addstr(&c->path, "']");
 	}
+	strbuf_addch(&c->pointer, '/');
 	strbuf_add_pointer_token(&c->pointer, key);
 }
 
@@ -111,6 +113,12 @@ static int parse_fail(struct parse_ctx *c, const char *what)
 	int line = 0, col = 0;
 
 	json_locate(c->buf, c->len, c->pointer.buf, &line, &col);
+	if (c->err) {
+		c->err->pointer = xstrdup(c->pointer.buf);
+		c->err->message = xstrfmt("at %s: %s", c->path.buf, what);
+		c->err->line = line;
+		c->err->column = col;
+	}
 	if (line)
 		return set_error("invalid parameter definition in '%s' at %s (line %d, column %d): %s",
 				 c->label, c->path.buf, line, col, what);
@@ -146,8 +154,14 @@ static int parse_leaf(struct parse_ctx *c, const char *s, struct tpd_node *n)
 			n->type = xstrdup(param_types[i]);
 			return 0;
 		}
-	return parse_fail(c, "unknown parameter type (expected string, securestring, int, bool, "
-			  "object, secureobject or array)");
+	{
+		char *what = xstrfmt("unknown parameter type '%s' (expected string, securestring, "
+				     "int, bool, object, secureobject or array)", type);
+		int ret = parse_fail(c, what);
+
+		free(what);
+		return ret;
+	}
 }
 
 static int parse_node(struct parse_ctx *c, const json_t *v, struct tpd_node **out)
@@ -214,9 +228,22 @@ static void add_rule(struct tpd *t, const char *arm_type, const char *subtype,
 	t->nr++;
 }
 
+void tpd_error_release(struct tpd_error *err)
+{
+	free(err->pointer);
+	free(err->message);
+	memset(err, 0, sizeof(*err));
+}
+
 int tpd_parse(struct tpd *t, const char *buf, size_t len, const char *label)
 {
-	struct parse_ctx c = { label, buf, len, STRBUF_INIT, STRBUF_INIT };
+	return tpd_parse_at(t, buf, len, label, NULL);
+}
+
+int tpd_parse_at(struct tpd *t, const char *buf, size_t len, const char *label,
+		 struct tpd_error *err)
+{
+	struct parse_ctx c = { label, buf, len, STRBUF_INIT, STRBUF_INIT, err };
 	struct json_error jerr;
 	json_t *root = json_parse(buf, len, &jerr);
 	const char *type;
@@ -224,8 +251,16 @@ int tpd_parse(struct tpd *t, const char *buf, size_t len, const char *label)
 	int ret = 0;
 
 	tpd_init(t);
+	if (err)
+		memset(err, 0, sizeof(*err));
 	strbuf_addch(&c.path, '$');
 	if (!root) {
+		if (err) {
+			err->pointer = xstrdup("");
+			err->message = xstrdup(jerr.text);
+			err->line = jerr.line;
+			err->column = jerr.column;
+		}
 		ret = set_error("cannot parse '%s': %s at line %d, column %d", label, jerr.text,
 				jerr.line, jerr.column);
 		goto cleanup;

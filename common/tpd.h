@@ -62,6 +62,18 @@ struct tpd {
  */
 int tpd_parse(struct tpd *t, const char *buf, size_t len, const char *label);
 
+/* Where a definition first goes wrong, for a finding (lint). */
+struct tpd_error {
+	char *pointer;      /* JSON pointer of the offending entry ("" for the file) */
+	char *message;      /* what is wrong, naming the JSONPath */
+	int line, column;   /* 0 when unknown */
+};
+
+/* tpd_parse(), filling err (when not NULL) on failure; release it after. */
+int tpd_parse_at(struct tpd *t, const char *buf, size_t len, const char *label,
+		 struct tpd_error *err);
+void tpd_error_release(struct tpd_error *err);
+
 /* Studio's built-in definition, used when the file is absent. */
 int tpd_load_default(struct tpd *t);
 
