@@ -140,23 +140,11 @@ int main(int argc, const char **argv)
 	if (publish && !sa.rev)
 		sa.rev = "HEAD"; /* Publish publishes commits, never the work tree */
 
-	if (source_setup_open(&setup, &sa) < 0) {
-		if (!sa.root && !getenv("GIT_DIR")) {
-			error("%s", last_error());
-			hint("use '--root <dir>' to build from a folder outside a repository");
-			exit(EXIT_FATAL);
-		}
-		die("%s", last_error());
-	}
+	source_setup_open_or_die(&setup, &sa,
+				 "use '--root <dir>' to build from a folder outside a repository");
 	if (publish && !setup.src.repo)
 		die("--publish needs a repository");
-	if (!setup.roots_nr) {
-		error("no Synapse artifacts found in '%s'", setup.src.label);
-		hint("set the artifact folder with 'git config -f .synapseconfig synapse.root <dir>'");
-		hint("or pass '--root <dir>'");
-		source_setup_release(&setup);
-		exit(EXIT_FATAL);
-	}
+	source_setup_require_roots(&setup);
 	if (setup.roots_nr > 1) {
 		error("several artifact roots in '%s': '%s' and '%s'", setup.src.label,
 		      *setup.roots[0] ? setup.roots[0] : ".", setup.roots[1]);

@@ -27,15 +27,7 @@ struct path_filter {
 
 static int path_wanted(const struct path_filter *pf, const char *path)
 {
-	if (!pf->want_nr)
-		return 1;
-	for (size_t i = 0; i < pf->want_nr; i++) {
-		size_t n = strlen(pf->want[i]);
-
-		if (!n || (!strncmp(path, pf->want[i], n) && (!path[n] || path[n] == '/')))
-			return 1;
-	}
-	return 0;
+	return path_is_wanted(path, pf->want, pf->want_nr);
 }
 
 static void filter_add(struct path_filter *pf, const char *path)
@@ -89,21 +81,9 @@ int main(int argc, const char **argv)
 	if (sa.staged && sa.rev)
 		usage_msg_opt("--staged and --rev cannot be used together", lint_usage, options);
 
-	if (source_setup_open(&setup, &sa) < 0) {
-		if (!sa.root && !getenv("GIT_DIR")) {
-			error("%s", last_error());
-			hint("use '--root <dir>' to lint a folder outside a repository");
-			exit(EXIT_FATAL);
-		}
-		die("%s", last_error());
-	}
-	if (!setup.roots_nr) {
-		error("no Synapse artifacts found in '%s'", setup.src.label);
-		hint("set the artifact folder with 'git config -f .synapseconfig synapse.root <dir>'");
-		hint("or pass '--root <dir>'");
-		source_setup_release(&setup);
-		exit(EXIT_FATAL);
-	}
+	source_setup_open_or_die(&setup, &sa,
+				 "use '--root <dir>' to lint a folder outside a repository");
+	source_setup_require_roots(&setup);
 	for (int i = 0; i < argc; i++) {
 		char *rel = source_setup_relative(&setup, argv[i]);
 

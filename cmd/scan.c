@@ -35,15 +35,7 @@ struct scan_job {
 
 static int wanted(const struct scan_job *j, const char *path)
 {
-	if (!j->want_nr)
-		return 1;
-	for (size_t i = 0; i < j->want_nr; i++) {
-		size_t n = strlen(j->want[i]);
-
-		if (!n || (!strncmp(path, j->want[i], n) && (!path[n] || path[n] == '/')))
-			return 1;
-	}
-	return 0;
+	return path_is_wanted(path, j->want, j->want_nr);
 }
 
 static int scan_entry(const struct source_entry *e, void *data)
@@ -177,14 +169,8 @@ int main(int argc, const char **argv)
 			sa.rev = rev;
 		if ((rev && strstr(rev, "..")) || history)
 			sa.rev = NULL;
-		if (source_setup_open(&setup, &sa) < 0) {
-			if (!root && !getenv("GIT_DIR")) {
-				error("%s", last_error());
-				hint("use '--no-index <path>...' or '--root <dir>' outside a repository");
-				exit(EXIT_FATAL);
-			}
-			die("%s", last_error());
-		}
+		source_setup_open_or_die(&setup, &sa, "use '--no-index <path>...' or "
+					 "'--root <dir>' outside a repository");
 	}
 
 	scanner = scanner_new(&setup.config);

@@ -167,3 +167,40 @@ int want_color(const struct config *c, int fd)
 	free(ui);
 	return ret;
 }
+
+int path_is_wanted(const char *path, char *const *want, size_t want_nr)
+{
+	if (!want_nr)
+		return 1;
+	for (size_t i = 0; i < want_nr; i++) {
+		size_t n = strlen(want[i]);
+
+		if (!n || (!strncmp(path, want[i], n) && (!path[n] || path[n] == '/')))
+			return 1;
+	}
+	return 0;
+}
+
+void source_setup_open_or_die(struct source_setup *s, const struct source_args *args,
+			      const char *outside_hint)
+{
+	if (source_setup_open(s, args) < 0) {
+		if (!args->root && !getenv("GIT_DIR")) {
+			error("%s", last_error());
+			hint("%s", outside_hint);
+			exit(EXIT_FATAL);
+		}
+		die("%s", last_error());
+	}
+}
+
+void source_setup_require_roots(struct source_setup *s)
+{
+	if (s->roots_nr)
+		return;
+	error("no Synapse artifacts found in '%s'", s->src.label);
+	hint("set the artifact folder with 'git config -f .synapseconfig synapse.root <dir>'");
+	hint("or pass '--root <dir>'");
+	source_setup_release(s);
+	exit(EXIT_FATAL);
+}
