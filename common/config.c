@@ -2,6 +2,9 @@
 #include "strbuf.h"
 #include "usage.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -314,22 +317,43 @@ int config_get_all(const struct config *c, const char *key,
 	return ret;
 }
 
+/*
+ * The names are matched here, with PCRE2, rather than by libgit2's glob
+ * iterator: the one in Debian's libgit2 1.5 leaks its compiled pattern.
+ */
 int config_foreach_match(const struct config *c, const char *regexp,
 			 int (*fn)(const char *name, const char *value, void *data), void *data)
 {
 	git_config_iterator *it = NULL;
 	git_config_entry *e;
+	pcre2_code *re = NULL;
+	pcre2_match_data *md = NULL;
 	int ret = 0;
 
 	if (!c || !c->cfg)
 		return 0;
-	if (git_config_iterator_glob_new(&it, c->cfg, regexp) < 0) {
+	if (regexp) {
+		int errcode;
+		PCRE2_SIZE erroff;
+
+		re = pcre2_compile((PCRE2_SPTR)regexp, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS,
+				   &errcode, &erroff, NULL);
+		if (!re)
+			BUG("bad configuration pattern '%s'", regexp);
+		md = pcre2_match_data_create_from_pattern(re, NULL);
+	}
+	if (git_config_iterator_new(&it, c->cfg) < 0) {
 		git_error_clear();
-		return 0;
+		goto out;
 	}
 	while (!ret && git_config_next(&e, it) == 0)
-		ret = fn(e->name, e->value, data);
+		if (!re || pcre2_match(re, (PCRE2_SPTR)e->name, PCRE2_ZERO_TERMINATED, 0, 0,
+				       md, NULL) >= 0)
+			ret = fn(e->name, e->value, data);
 	git_config_iterator_free(it);
 	git_error_clear();
+out:
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
 	return ret;
 }

@@ -35,7 +35,11 @@ int config_get_int(const struct config *c, const char *key, int def);
 int config_get_all(const struct config *c, const char *key,
 		   int (*fn)(const char *value, void *data), void *data);
 
-/* Every entry whose name matches a regular expression (libgit2 syntax). */
+/*
+ * Every entry whose name matches a regular expression (PCRE2, caseless:
+ * names are lowercase but for the subsection), or every entry when regexp
+ * is NULL, calling fn; stops on fn's non-zero.
+ */
 int config_foreach_match(const struct config *c, const char *regexp,
 			 int (*fn)(const char *name, const char *value, void *data), void *data);
 

@@ -1022,12 +1022,15 @@ static void pipelinerun(struct ctx *c)
 		char now[40];
 
 		/* Queued -> InProgress -> Succeeded, one step per read */
-		if (!strcmp(st, "Queued") || !strcmp(st, "InProgress")) {
+		int queued = st && !strcmp(st, "Queued"), running = st && !strcmp(st, "InProgress");
+
+		/* st dies with the old "status" value: decide before replacing it */
+		if (queued || running) {
 			em_iso_now(now, time(NULL));
 			json_object_set_new(run, "status",
-					    json_string(!strcmp(st, "Queued") ? "InProgress" : "Succeeded"));
+					    json_string(queued ? "InProgress" : "Succeeded"));
 			json_object_set_new(run, "lastUpdated", json_string(now));
-			if (!strcmp(st, "InProgress")) {
+			if (running) {
 				json_object_set_new(run, "runEnd", json_string(now));
 				json_object_set_new(run, "durationInMs", json_integer(1000));
 			}
