@@ -44,29 +44,45 @@ git checkout -q HEAD -- workspace
 
 if have scan; then
 	step "scan: a secret pasted into a linked service is refused"
-	sed -i 's/"User ID=etl_reader"/"User ID=etl_reader;Password=Sup3rS3cret!2026"/' workspace/linkedService/LS_SalesDb.json
+	sed -i 's/User ID=etl_reader"/User ID=etl_reader;Password=Sup3rS3cret!2026"/' workspace/linkedService/LS_SalesDb.json
 	runs git synapse scan
-	git checkout -q HEAD -- workspace
+	step "the hooks: the same checks on every commit, before the secret is in history"
+	run git synapse init --hooks
+	git add workspace/linkedService/LS_SalesDb.json
+	runs git commit -qm "connect to the sales database"
+	git reset -q && git checkout -q HEAD -- workspace
 fi
 
 if have build; then
 	step "build: the ARM template Synapse Publish would write, offline"
 	run git synapse build --workspace contoso-syn-dev --out "$demo/out"
 	run ls "$demo/out/contoso-syn-dev"
-	run head -c 600 "$demo/out/contoso-syn-dev/TemplateForWorkspace.json"
-	echo
+	run jq -c '[.resources[] | .type | sub("Microsoft.Synapse/workspaces/"; "")] | group_by(.) | map({(.[0]): length}) | add' \
+		"$demo/out/contoso-syn-dev/TemplateForWorkspace.json"
 fi
 
-if have emulator; then
-	step "emulator: a local Synapse workspace for tests and demos"
+if have emulator && have auth; then
+	step "emulator: a local Synapse workspace and Azure AD, for tests and demos"
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18443)
-	git synapse emulator --listen "127.0.0.1:$port" --data "$demo/emu" >"$demo/emulator.log" 2>&1 &
+	git synapse emulator --listen "127.0.0.1:$port" --data "$demo/emu" \
+		--ready-file "$demo/emulator.url" >"$demo/emulator.log" 2>&1 &
 	emulator_pid=$!
-	i=0
-	while ! grep -q "http" "$demo/emulator.log" 2>/dev/null && test $i -lt 50; do
-		sleep 0.1; i=$((i + 1))
-	done
-	run cat "$demo/emulator.log"
+	run git synapse emulator --wait "$demo/emulator.url" --timeout 10
+	run git synapse emulator --print-env --listen "127.0.0.1:$port"
+	eval "$(git synapse emulator --print-env --listen "127.0.0.1:$port")"
+	step "auth: a token from the emulator's Azure AD (the token itself is never shown)"
+	run git synapse auth status
+	step "the data plane, as the REST API answers it: create a pipeline, list them"
+	token=$(git synapse auth token)
+	printf '$ curl -X PUT %s/pipelines/PL_Hello?api-version=2020-12-01\n' "$SYNAPSE_ENDPOINT"
+	curl -sS -o /dev/null -w 'HTTP %{http_code}\n' -X PUT -H "Authorization: Bearer $token" \
+		-H 'Content-Type: application/json' \
+		--data '{"properties": {"activities": []}}' \
+		"$SYNAPSE_ENDPOINT/pipelines/PL_Hello?api-version=2020-12-01"
+	printf '$ curl %s/pipelines?api-version=2020-12-01\n' "$SYNAPSE_ENDPOINT"
+	curl -sS -H "Authorization: Bearer $token" \
+		"$SYNAPSE_ENDPOINT/pipelines?api-version=2020-12-01" | jq -c '[.value[].name]'
+	unset token
 fi
 
 step "done: see 'git synapse help <command>'"
