@@ -66,6 +66,8 @@ struct scanner {
 	size_t map_alloc;
 	struct strbuf ptr;
 	struct strbuf tmp;
+	size_t *secure_at;           /* offsets of "SecureString" in this buffer */
+	size_t secure_nr, secure_alloc;
 };
 
 static unsigned char lc[256];
@@ -426,6 +428,7 @@ struct scanner *scanner_new(const struct config *c)
 	if (c && config_get_all(c, "scan.allow", allow_entry, &x) && x.err)
 		goto fail;
 	add_keyword(s, "securestring", 12, STRUCT_RULE);
+	add_keyword(s, "secureobject", 12, STRUCT_RULE);
 	build_prefilter(s);
 	s->md = pcre2_match_data_create(64, NULL);
 	s->hit = xcalloc(s->nr + 1, 1);
@@ -470,6 +473,7 @@ void scanner_free(struct scanner *s)
 	free(s->infos);
 	pcre2_match_data_free(s->md);
 	free(s->hit);
+	free(s->secure_at);
 	free(s->hit_list);
 	free(s->bigram);
 	free(s->kw_start);
@@ -1082,7 +1086,11 @@ static void json_hit(void *data, size_t off, size_t rule)
 	struct json_walk *w = data;
 
 	if (rule == STRUCT_RULE) {
+		struct scanner *s = w->x->s;
+
 		w->structural = 1;
+		ALLOC_GROW(s->secure_at, s->secure_nr + 1, s->secure_alloc);
+		s->secure_at[s->secure_nr++] = off;
 		return;
 	}
 	if (w->pending && off <= w->u_end) {
@@ -1225,6 +1233,68 @@ static void scan_structure(struct scan_ctx *x)
 	json_decref(root);
 }
 
+/*
+ * Outside linked services and credentials, only the objects that hold the
+ * word "SecureString" can break a structural rule: a SecureString with a
+ * value (SEC100), a secure parameter with a default (SEC102). One pass
+ * over the text finds the innermost object around each occurrence, and
+ * that object alone is parsed: published templates are megabytes of JSON
+ * with a few such objects.
+ */
+static void check_secure_object(struct scan_ctx *x, size_t start)
+{
+	struct scanner *s = x->s;
+	json_error_t err;
+	json_t *o = json_loadb(x->buf + start, x->len - start,
+			       JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &err);
+	const char *type = json_str(o, "type"), *v, *slash;
+	size_t mark;
+
+	if (!o || !type || pointer_at(s, x->buf, x->len, start, &s->ptr) < 0)
+		goto out;
+	mark = s->ptr.len;
+	if (!strcasecmp(type, "SecureString") && (v = json_str(o, "value")) && real_value(v)) {
+		strbuf_addstr(&s->ptr, "/value");
+		struct_report(x, 0, s->ptr.buf, v);
+		strbuf_setlen(&s->ptr, mark);
+	}
+	/* ".../<something>/parameters/<name>": not a template's own parameters */
+	slash = strrchr(s->ptr.buf, '/');
+	if ((!strcasecmp(type, "securestring") || !strcasecmp(type, "secureobject")) &&
+	    slash && slash - s->ptr.buf > 11 && !strncmp(slash - 11, "/parameters", 11) &&
+	    (v = json_str(o, "defaultValue")) && real_value(v)) {
+		strbuf_addstr(&s->ptr, "/defaultValue");
+		struct_report(x, 2, s->ptr.buf, v);
+	}
+out:
+	json_decref(o);
+}
+
+static void scan_secure_objects(struct scan_ctx *x)
+{
+	struct scanner *s = x->s;
+	const char *buf = x->buf;
+	size_t *stack = NULL, nr = 0, alloc = 0, h = 0, done = (size_t)-1, i = 0;
+
+	while (i < x->len && h < s->secure_nr) {
+		size_t next = i + 1;
+
+		if (buf[i] == '"') {
+			next = string_end(buf, x->len, i) + 1;
+		} else if (buf[i] == '{') {
+			ALLOC_GROW(stack, nr + 1, alloc);
+			stack[nr++] = i;
+		} else if (buf[i] == '}' && nr) {
+			nr--;
+		}
+		for (; h < s->secure_nr && s->secure_at[h] < next; h++)
+			if (nr && stack[nr - 1] != done)
+				check_secure_object(x, done = stack[nr - 1]);
+		i = next;
+	}
+	free(stack);
+}
+
 /* ------------------------------------------------------------- text mode */
 
 static void text_hit(void *data, size_t off, size_t rule)
@@ -1285,13 +1355,15 @@ int scan_buffer(struct scanner *s, const char *path, const char *buf, size_t len
 		memset(&w, 0, sizeof(w));
 		w.x = &x;
 		w.line_start = (size_t)-1;
+		s->secure_nr = 0;
 		prefilter(s, buf, len, json_hit, &w);
 		flush_unit(&w);
 		clear_hits(s);
 		scan_plain(&x, 1);
-		/* large files (published templates) keep to the text rules */
-		if (credential_path(path) || (w.structural && len < (1u << 20)))
+		if (credential_path(path))
 			scan_structure(&x);
+		else if (s->secure_nr && !is_tpd(path))
+			scan_secure_objects(&x);
 	} else {
 		scan_plain(&x, 0);
 	}
