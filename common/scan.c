@@ -48,7 +48,7 @@ struct scanner {
 	struct kw *kws;
 	size_t kw_nr, kw_alloc;
 	size_t first[257];           /* kws sorted by first byte: [first[c], first[c+1]) */
-	unsigned char *bigram;       /* 65536: raw byte pairs that may start a keyword */
+	uint64_t *bigram;            /* 65536 bits: raw byte pairs that may start a keyword */
 	uint16_t *kw_start;          /* 65536: by lowercase pair, the first keyword... */
 	uint8_t *kw_count;           /* ...and how many start with it */
 	struct allow *allow;
@@ -300,7 +300,7 @@ static void build_prefilter(struct scanner *s)
 	free(s->bigram);
 	free(s->kw_start);
 	free(s->kw_count);
-	s->bigram = xcalloc(65536, 1);
+	s->bigram = xcalloc(65536 / 64, sizeof(*s->bigram));
 	s->kw_start = xcalloc(65536, sizeof(uint16_t));
 	s->kw_count = xcalloc(65536, 1);
 	for (int c = 0; c < 256; c++) {
@@ -314,8 +314,11 @@ static void build_prefilter(struct scanner *s)
 			unsigned pair = ((unsigned)a << 8) | b;
 
 			for (int x = 0; x < 2; x++)
-				for (int y = 0; y < 2; y++)
-					s->bigram[as[x] | ((unsigned)bs[y] << 8)] = 1;
+				for (int y = 0; y < 2; y++) {
+					unsigned raw = as[x] | ((unsigned)bs[y] << 8);
+
+					s->bigram[raw >> 6] |= (uint64_t)1 << (raw & 63);
+				}
 			if (!s->kw_count[pair])
 				s->kw_start[pair] = (uint16_t)i;
 			if (s->kw_count[pair] < 255)
@@ -903,10 +906,10 @@ static void prefilter(struct scanner *s, const char *buf, size_t len, hit_fn fn,
 	if (len < 2)
 		return;
 	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned pair;
+		unsigned raw = p[i] | ((unsigned)p[i + 1] << 8), pair;
 		size_t k, end;
 
-		if (!s->bigram[p[i] | ((unsigned)p[i + 1] << 8)])
+		if (!(s->bigram[raw >> 6] >> (raw & 63) & 1))
 			continue;
 		pair = ((unsigned)lc[p[i]] << 8) | lc[p[i + 1]];
 		for (k = s->kw_start[pair], end = k + s->kw_count[pair]; k < end; k++) {
