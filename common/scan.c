@@ -42,6 +42,13 @@ struct allow {
 	char *id;
 };
 
+struct frame {
+	int array;
+	size_t index;
+	size_t key_start, key_end;   /* raw string content of the current key */
+	int want_key;
+};
+
 struct scanner {
 	struct crule *rules;
 	size_t nr, alloc;
@@ -67,6 +74,14 @@ struct scanner {
 	struct strbuf ptr;
 	struct strbuf tmp;
 	size_t *secure_at;           /* offsets of "SecureString" in this buffer */
+	/*
+	 * Where findings are, resumed from one finding to the next: they come
+	 * in increasing offsets, and a template can have hundreds of them.
+	 */
+	struct frame *frames;        /* pointer_at(): the open containers at pos */
+	size_t frames_nr, frames_alloc, frames_pos;
+	size_t lc_off;               /* locate(): line and column at lc_off */
+	int lc_line, lc_col;
 	size_t secure_nr, secure_alloc;
 };
 
@@ -477,6 +492,7 @@ void scanner_free(struct scanner *s)
 	pcre2_match_data_free(s->md);
 	free(s->hit);
 	free(s->secure_at);
+	free(s->frames);
 	free(s->hit_list);
 	free(s->bigram);
 	free(s->kw_start);
@@ -704,23 +720,52 @@ static void json_unescape(struct scanner *s, const char *buf, size_t start, size
  * The JSON pointer of the value whose first byte (a quote) is at target.
  * A small tokenizer: containers, keys, array indexes.
  */
-struct frame {
-	int array;
-	size_t index;
-	size_t key_start, key_end;   /* raw string content of the current key */
-	int want_key;
-};
+static void cursor_reset(struct scanner *s)
+{
+	s->frames_nr = 0;
+	s->frames_pos = 0;
+	s->lc_off = 0;
+	s->lc_line = s->lc_col = 1;
+}
 
+/* Line and column (1-based, in bytes) of a raw offset. */
+static void locate(struct scanner *s, const char *buf, size_t off, int *line, int *col)
+{
+	if (off < s->lc_off) {
+		s->lc_off = 0;
+		s->lc_line = s->lc_col = 1;
+	}
+	for (size_t i = s->lc_off; i < off; i++) {
+		if (buf[i] == '\n') {
+			s->lc_line++;
+			s->lc_col = 1;
+		} else {
+			s->lc_col++;
+		}
+	}
+	s->lc_off = off;
+	*line = s->lc_line;
+	*col = s->lc_col;
+}
+
+/*
+ * The JSON pointer of the value that starts at raw offset target (a quote,
+ * '{' or '['). A tolerant skipping scan that resumes where the previous
+ * call stopped when target lies further on.
+ */
 static int pointer_at(struct scanner *s, const char *buf, size_t len, size_t target,
 		      struct strbuf *out)
 {
-	struct frame *st = NULL;
-	size_t nr = 0, alloc = 0, i = 0;
+	size_t i;
 	int found = 0;
 
+	if (target < s->frames_pos)
+		cursor_reset(s);
+	i = s->frames_pos;
 	strbuf_reset(out);
 	while (i < len && i <= target) {
 		char c = buf[i];
+		struct frame *top = s->frames_nr ? &s->frames[s->frames_nr - 1] : NULL;
 
 		if (c == '"') {
 			size_t start = i + 1, j = start;
@@ -730,10 +775,10 @@ static int pointer_at(struct scanner *s, const char *buf, size_t len, size_t tar
 					j++;
 				j++;
 			}
-			if (nr && !st[nr - 1].array && st[nr - 1].want_key) {
-				st[nr - 1].key_start = start;
-				st[nr - 1].key_end = j < len ? j : len;
-				st[nr - 1].want_key = 0;
+			if (top && !top->array && top->want_key) {
+				top->key_start = start;
+				top->key_end = j < len ? j : len;
+				top->want_key = 0;
 			} else if (i == target) {
 				found = 1;
 				break;
@@ -746,36 +791,38 @@ static int pointer_at(struct scanner *s, const char *buf, size_t len, size_t tar
 				found = 1;
 				break;
 			}
-			ALLOC_GROW(st, nr + 1, alloc);
-			memset(&st[nr], 0, sizeof(st[nr]));
-			st[nr].array = c == '[';
-			st[nr].want_key = c == '{';
-			nr++;
+			ALLOC_GROW(s->frames, s->frames_nr + 1, s->frames_alloc);
+			top = &s->frames[s->frames_nr++];
+			memset(top, 0, sizeof(*top));
+			top->array = c == '[';
+			top->want_key = c == '{';
 		} else if (c == '}' || c == ']') {
-			if (nr)
-				nr--;
-		} else if (c == ',') {
-			if (nr && st[nr - 1].array)
-				st[nr - 1].index++;
-			else if (nr)
-				st[nr - 1].want_key = 1;
+			if (top)
+				s->frames_nr--;
+		} else if (c == ',' && top) {
+			if (top->array)
+				top->index++;
+			else
+				top->want_key = 1;
 		}
 		i++;
 	}
-	if (found) {
-		for (size_t k = 0; k < nr; k++) {
-			strbuf_addch(out, '/');
-			if (st[k].array) {
-				strbuf_addf(out, "%zu", st[k].index);
-			} else {
-				strbuf_reset(&s->tmp);
-				json_unescape(s, buf, st[k].key_start, st[k].key_end, &s->tmp, 0);
-				strbuf_add_pointer_token(out, s->tmp.buf);
-			}
+	s->frames_pos = i;
+	if (!found)
+		return -1;
+	for (size_t k = 0; k < s->frames_nr; k++) {
+		const struct frame *f = &s->frames[k];
+
+		strbuf_addch(out, '/');
+		if (f->array) {
+			strbuf_addf(out, "%zu", f->index);
+		} else {
+			strbuf_reset(&s->tmp);
+			json_unescape(s, buf, f->key_start, f->key_end, &s->tmp, 0);
+			strbuf_add_pointer_token(out, s->tmp.buf);
 		}
 	}
-	free(st);
-	return found ? 0 : -1;
+	return 0;
 }
 
 /* ------------------------------------------------------------ the rules */
@@ -852,7 +899,7 @@ static void run_rule(struct scan_ctx *x, struct crule *c, struct unit_info *u)
 		if (u->mapped && scan_memmem(u->text, u->n, SCAN_ALLOW_MARKER, strlen(SCAN_ALLOW_MARKER)))
 			continue;
 		raw = unit_raw(s, u, m.s_start);
-		json_offset_to_linecol(x->buf, raw, &line, &col);
+		locate(s, x->buf, raw, &line, &col);
 		if (u->json_value && pointer_at(s, x->buf, x->len, u->value_quote, &s->ptr) == 0)
 			ptr = s->ptr.buf;
 		/* reported or suppressed, the secret is handled: no other rule reports it */
@@ -1350,6 +1397,7 @@ int scan_buffer(struct scanner *s, const char *path, const char *buf, size_t len
 	x.out = out;
 	x.first = out->nr;
 	out->files++;
+	cursor_reset(s);
 	if (memchr(buf, '\0', len < 8000 ? len : 8000))
 		return 0; /* binary */
 	if (is_json_path(path)) {
