@@ -1297,24 +1297,31 @@ static void check_secure_object(struct scan_ctx *x, size_t start)
 	json_error_t err;
 	json_t *o = json_loadb(x->buf + start, x->len - start,
 			       JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &err);
-	const char *type = json_str(o, "type"), *v, *slash;
+	const char *type = json_str(o, "type"), *value, *def, *slash;
+	int secure;
 	size_t mark;
 
-	if (!o || !type || pointer_at(s, x->buf, x->len, start, &s->ptr) < 0)
+	if (!type)
+		goto out;
+	secure = !strcasecmp(type, "securestring") || !strcasecmp(type, "secureobject");
+	value = !strcasecmp(type, "securestring") ? json_str(o, "value") : NULL;
+	def = secure ? json_str(o, "defaultValue") : NULL;
+	if (!(value && real_value(value)) && !(def && real_value(def)))
+		goto out; /* the common case: no need to know where it is */
+	if (pointer_at(s, x->buf, x->len, start, &s->ptr) < 0)
 		goto out;
 	mark = s->ptr.len;
-	if (!strcasecmp(type, "SecureString") && (v = json_str(o, "value")) && real_value(v)) {
+	if (value && real_value(value)) {
 		strbuf_addstr(&s->ptr, "/value");
-		struct_report(x, 0, s->ptr.buf, v);
+		struct_report(x, 0, s->ptr.buf, value);
 		strbuf_setlen(&s->ptr, mark);
 	}
 	/* ".../<something>/parameters/<name>": not a template's own parameters */
 	slash = strrchr(s->ptr.buf, '/');
-	if ((!strcasecmp(type, "securestring") || !strcasecmp(type, "secureobject")) &&
-	    slash && slash - s->ptr.buf > 11 && !strncmp(slash - 11, "/parameters", 11) &&
-	    (v = json_str(o, "defaultValue")) && real_value(v)) {
+	if (def && real_value(def) && slash && slash - s->ptr.buf > 11 &&
+	    !strncmp(slash - 11, "/parameters", 11)) {
 		strbuf_addstr(&s->ptr, "/defaultValue");
-		struct_report(x, 2, s->ptr.buf, v);
+		struct_report(x, 2, s->ptr.buf, def);
 	}
 out:
 	json_decref(o);
