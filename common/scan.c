@@ -984,6 +984,7 @@ struct json_walk {
 	size_t last_start, last_end;  /* the last complete string on this line */
 	int has_last;
 	size_t line_start;
+	size_t nl_seen;               /* no newline in [line_start, nl_seen) */
 	/* the unit being collected */
 	int pending;
 	size_t u_end;                 /* last raw byte of the unit */
@@ -1050,10 +1051,21 @@ static void flush_unit(struct json_walk *w)
 static int locate_unit(struct json_walk *w, size_t off)
 {
 	const char *buf = w->x->buf;
-	size_t len = w->x->len, ls = off, i;
+	size_t len = w->x->len, ls, i;
 
-	while (ls > 0 && buf[ls - 1] != '\n')
-		ls--;
+	if (w->line_start != (size_t)-1 && w->line_start <= off && w->nl_seen <= off) {
+		/* hits come in order: look for newlines only past what was seen */
+		const char *nl;
+		size_t from = w->nl_seen > w->line_start ? w->nl_seen : w->line_start;
+
+		ls = w->line_start;
+		while ((nl = memchr(buf + from, '\n', off - from)))
+			from = ls = (size_t)(nl - buf) + 1;
+	} else {
+		for (ls = off; ls > 0 && buf[ls - 1] != '\n'; ls--)
+			;
+	}
+	w->nl_seen = off;
 	if (w->line_start != ls || w->pos < ls || w->pos > off) {
 		w->line_start = ls;
 		w->pos = ls;
