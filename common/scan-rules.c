@@ -181,24 +181,26 @@ static int is_placeholder_word(const char *s, size_t n)
 	return 0;
 }
 
-static int is_local_host(const char *h, size_t n)
+/* example.com, example.org, example.net and their subdomains (RFC 2606) */
+static int is_doc_host(const char *h, size_t n)
 {
-	static const char *const hosts[] = {
-		"localhost", "127.0.0.1", "example.com", "example.org", "example.net",
-		"host", "server", "hostname", NULL
-	};
+	static const char *const tlds[] = { "com", "org", "net", NULL };
+	size_t end = 0;
 
-	for (int i = 0; hosts[i]; i++) {
-		size_t l = strlen(hosts[i]);
+	while (end < n && h[end] != ':' && h[end] != '/')
+		end++;
+	for (int i = 0; tlds[i]; i++) {
+		char suffix[16];
+		size_t l = (size_t)snprintf(suffix, sizeof(suffix), "example.%s", tlds[i]);
 
-		if (n >= l && !strncasecmp(h, hosts[i], l) &&
-		    (n == l || h[l] == ':' || h[l] == '/'))
+		if (end >= l && !strncasecmp(h + end - l, suffix, l) &&
+		    (end == l || h[end - l - 1] == '.'))
 			return 1;
 	}
 	return 0;
 }
 
-/* user:password@host: a placeholder password on a documentation host is not a secret. */
+/* user:password@host */
 static int v_url_creds(const struct scan_match *m)
 {
 	const char *s = m->unit + m->s_start;
@@ -209,7 +211,12 @@ static int v_url_creds(const struct scan_match *m)
 	while (m->s_end + 1 + hn < m->unit_len &&
 	       (isalnum((unsigned char)host[hn]) || strchr(".-_:", host[hn])))
 		hn++;
-	if (is_placeholder_word(s, n) && is_local_host(host, hn))
+	/*
+	 * "user:secret@localhost" stays a finding: default credentials are
+	 * the first ones tried. A placeholder word on a documentation host
+	 * (example.com) is documentation.
+	 */
+	if (is_placeholder_word(s, n) && is_doc_host(host, hn))
 		return 0;
 	/* "scheme://host:port@..." is not a password */
 	for (size_t i = 0; i < n; i++)
@@ -419,7 +426,7 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "swor|pwd", 0, v_conn_password, 0 },
 	{ "SEC021", "url-credentials", "url_credentials",
 	  "Password in a URL",
-	  "(?i)\\b[a-z][a-z0-9+.\\-]{1,20}://[^:@/\\s\"'<>\\\\]{1,128}:(?<s>[^@/\\s\"'<>\\\\]{1,256})@[A-Za-z0-9.\\-_%\\[]",
+	  "(?i)\\b[a-z][a-z0-9+.\\-]{1,20}://[^:@/\\s\"'<>\\\\]{0,128}:(?<s>[^@/\\s\"'<>\\\\]{1,256})@[A-Za-z0-9.\\-_%\\[]",
 	  "://", 0, v_url_creds, 0 },
 	{ "SEC022", "private-key", "private_key",
 	  "Private key",

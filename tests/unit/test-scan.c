@@ -121,9 +121,10 @@ static void tokens_and_urls(void **state)
 	struct row rows[] = {
 		{ "SEC024", NULL }, { "SEC013", NULL }, { "SEC026", NULL }, { "SEC012", NULL },
 		{ "SEC016", NULL }, { "SEC017", NULL }, { "SEC021", NULL }, { "SEC020", NULL },
-		{ "SEC022", NULL }, { "SEC023", NULL }, { "SEC029", NULL },
+		{ "SEC022", NULL }, { "SEC023", NULL }, { "SEC029", NULL }, { "SEC021", NULL },
+		{ "SEC021", NULL },
 		{ "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL },
-		{ "", NULL }, { "", NULL }, { "", NULL },
+		{ "", NULL }, { "", NULL }, { "", NULL }, { "", NULL },
 	};
 
 	(void)state;
@@ -139,15 +140,20 @@ static void tokens_and_urls(void **state)
 	rows[9].text = xstrfmt("Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1bml0In0.%s", gh);
 	rows[10].text = xstrfmt("bitbucket user:ATBB%s", gh);
 	/* look-alikes */
-	rows[11].text = xstrfmt("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-	rows[12].text = xstrfmt("https://a.blob.core.windows.net/c?comp=list&restype=container");
-	rows[13].text = xstrfmt("redis://user:password@localhost:6379");
-	rows[14].text = xstrfmt("Data Source=x;Password=$ENV_PASSWORD;");
-	rows[15].text = xstrfmt("-----BEGIN OPENSSH PRIVATE KEY----------END OPENSSH PRIVATE KEY-----");
-	rows[16].text = xstrfmt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9");
-	rows[17].text = xstrfmt("password = mssparkutils.credentials.getSecret('kv', 'pw')");
-	rows[18].text = xstrfmt("AZURE_CLIENT_SECRET=your-client-secret-here");
-	rows[19].text = xstrfmt("Password=**********;");
+	/* default credentials are still credentials; so is an empty user */
+	rows[11].text = xstrfmt("redis://user:secret@localhost:6379");
+	rows[12].text = xstrfmt("rediss://:%.32s=@cache.redis.cache.windows.net:6380", gh);
+	/* look-alikes */
+	rows[13].text = xstrfmt("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	rows[14].text = xstrfmt("https://a.blob.core.windows.net/c?comp=list&restype=container");
+	rows[15].text = xstrfmt("https://user:password@www.example.com/docs");
+	rows[16].text = xstrfmt("Data Source=x;Password=$ENV_PASSWORD;");
+	rows[17].text = xstrfmt("-----BEGIN OPENSSH PRIVATE KEY----------END OPENSSH PRIVATE KEY-----");
+	rows[18].text = xstrfmt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9");
+	rows[19].text = xstrfmt("password = mssparkutils.credentials.getSecret('kv', 'pw')");
+	rows[20].text = xstrfmt("AZURE_CLIENT_SECRET=your-client-secret-here");
+	rows[21].text = xstrfmt("Password=**********;");
+	rows[22].text = xstrfmt("http://localhost:8080@proxy.internal/");
 	check_rows(rows, ARRAY_SIZE(rows));
 	free(gh); free(q); free(hex); free(b32); free(sig);
 }
