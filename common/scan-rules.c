@@ -112,6 +112,15 @@ static int v_sas(const struct scan_match *m)
 	       unit_has(m, "sr=") || unit_has(m, "dsas_");
 }
 
+/* A PEM private key wrapped in base64 (Kubernetes secrets, CI variables). */
+static int v_pem_b64(const struct scan_match *m)
+{
+	unsigned char buf[96];
+	size_t n = b64_decode(m->unit + m->s_start, m->s_end - m->s_start, buf, sizeof(buf));
+
+	return n > 16 && !memcmp(buf, "-----BEGIN ", 11) && scan_memmem(buf, n, "PRIVATE KEY-----", 16);
+}
+
 /* Atlassian Data Center tokens: base64 of "<12 digits>:<random>". */
 static int v_dc_pat(const struct scan_match *m)
 {
@@ -304,9 +313,11 @@ static int v_conn_password(const struct scan_match *m)
 	if (n < 4 || is_reference(s, n))
 		return 0;
 
-	if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_!.~+-?%^&=",
+	if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_!.~+-?%^&=#",
 		    s[0]))
 		return 0;
+	if (s[0] == '#' && n > 1 && s[1] == '{')
+		return 0; /* a template: #{...} */
 	if (n == 4 && !strncasecmp(s, "none", 4))
 		return 0;
 	if (n == 4 && !strncasecmp(s, "null", 4))
@@ -430,8 +441,14 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "://", 0, v_url_creds, 0 },
 	{ "SEC022", "private-key", "private_key",
 	  "Private key",
-	  "-----BEGIN(?:[ A-Z0-9_]|-(?!----)){0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\s|\\\\[rnt])*(?:(?<s>[^\\s\\\\\\-][^\\-]{14,})|$)",
+	  "-----BEGIN(?:[ A-Z0-9_]|-(?!----)){0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\s|\\\\[rnt])*"
+	  "(?:Proc-Type:[^\\r\\n\\\\]*(?:\\s|\\\\[rnt])+DEK-Info:[^\\r\\n\\\\]*(?:\\s|\\\\[rnt])+)?"
+	  "(?:(?<s>[^\\s\\\\\\-][^\\-]{14,})|$)",
 	  "VATE KEY", 0, NULL, SCAN_NO_PLACEHOLDER_CHECK },
+	{ "SEC042", "private-key-base64", "private_key",
+	  "Private key, base64-encoded",
+	  "(?<![A-Za-z0-9+/])(?<s>LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,}={0,2})",
+	  "S0tLS1CRUdJTi", 0, v_pem_b64, SCAN_NO_PLACEHOLDER_CHECK },
 	{ "SEC023", "jwt", "jwt",
 	  "JSON Web Token (a bearer credential)",
 	  "(?<![A-Za-z0-9_\\-])(?<s>e[wy][A-Za-z0-9_\\-]{10,}={0,2}\\.e[wy][A-Za-z0-9_\\-]{10,}={0,2}(?:\\.[A-Za-z0-9_\\-]*)?)",

@@ -122,9 +122,9 @@ static void tokens_and_urls(void **state)
 		{ "SEC024", NULL }, { "SEC013", NULL }, { "SEC026", NULL }, { "SEC012", NULL },
 		{ "SEC016", NULL }, { "SEC017", NULL }, { "SEC021", NULL }, { "SEC020", NULL },
 		{ "SEC022", NULL }, { "SEC023", NULL }, { "SEC029", NULL }, { "SEC021", NULL },
-		{ "SEC021", NULL },
+		{ "SEC021", NULL }, { "SEC042", NULL }, { "SEC022", NULL }, { "SEC020", NULL },
 		{ "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL },
-		{ "", NULL }, { "", NULL }, { "", NULL }, { "", NULL },
+		{ "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL },
 	};
 
 	(void)state;
@@ -143,17 +143,24 @@ static void tokens_and_urls(void **state)
 	/* default credentials are still credentials; so is an empty user */
 	rows[11].text = xstrfmt("redis://user:secret@localhost:6379");
 	rows[12].text = xstrfmt("rediss://:%.32s=@cache.redis.cache.windows.net:6380", gh);
+	/* a PEM key in base64; an encrypted PEM key; a password starting with '#' */
+	rows[13].text = xstrfmt("EC_KEY_B64=LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1IY0NBUUVFSUdaaGEyVXRhMlY1TFdadmNpMTFibWwwTFhSbGMzUnpMVzl1YkhrQW9Bb0dDQ3FHU000OQotLS0tLUVORCBFQyBQUklWQVRFIEtFWS0tLS0tCg==");
+	rows[14].text = xstrfmt("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+				"DEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\nMIIEow%s\n", gh);
+	rows[15].text = xstrfmt("Server=db,1433;User ID=app;Password=#%.10s;", gh);
 	/* look-alikes */
-	rows[13].text = xstrfmt("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-	rows[14].text = xstrfmt("https://a.blob.core.windows.net/c?comp=list&restype=container");
-	rows[15].text = xstrfmt("https://user:password@www.example.com/docs");
-	rows[16].text = xstrfmt("Data Source=x;Password=$ENV_PASSWORD;");
-	rows[17].text = xstrfmt("-----BEGIN OPENSSH PRIVATE KEY----------END OPENSSH PRIVATE KEY-----");
-	rows[18].text = xstrfmt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9");
-	rows[19].text = xstrfmt("password = mssparkutils.credentials.getSecret('kv', 'pw')");
-	rows[20].text = xstrfmt("AZURE_CLIENT_SECRET=your-client-secret-here");
-	rows[21].text = xstrfmt("Password=**********;");
-	rows[22].text = xstrfmt("http://localhost:8080@proxy.internal/");
+	rows[16].text = xstrfmt("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	rows[17].text = xstrfmt("https://a.blob.core.windows.net/c?comp=list&restype=container");
+	rows[18].text = xstrfmt("https://user:password@www.example.com/docs");
+	rows[19].text = xstrfmt("Data Source=x;Password=$ENV_PASSWORD;");
+	rows[20].text = xstrfmt("-----BEGIN OPENSSH PRIVATE KEY----------END OPENSSH PRIVATE KEY-----");
+	rows[21].text = xstrfmt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9");
+	rows[22].text = xstrfmt("password = mssparkutils.credentials.getSecret('kv', 'pw')");
+	rows[23].text = xstrfmt("AZURE_CLIENT_SECRET=your-client-secret-here");
+	rows[24].text = xstrfmt("Password=**********;");
+	rows[25].text = xstrfmt("http://localhost:8080@proxy.internal/");
+	rows[26].text = xstrfmt("CA_B64=LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJzekNDQVZtZ0F3SUJBZ0lVWm1GclpTMWpaWEowTFdadmNpMTFibWwwTFhSbGMzUnoKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=");
+	rows[27].text = xstrfmt("Server=db;User ID=app;Password=#{db_password};");
 	check_rows(rows, ARRAY_SIZE(rows));
 	free(gh); free(q); free(hex); free(b32); free(sig);
 }
