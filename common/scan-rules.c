@@ -250,8 +250,8 @@ static int is_reference(const char *s, size_t n)
 		if (i == start)
 			return 0;
 		if (i < n) {
-			if (s[i] != '.')
-				return 0;
+			if (s[i] != '.' || i + 1 == n)
+				return 0; /* "a.b." is not a path to a variable */
 			dots++;
 			i++;
 		}
@@ -325,9 +325,18 @@ static int v_conn_password(const struct scan_match *m)
 	return 1;
 }
 
+/*
+ * Entra ID secrets of the legacy format may start with any character of
+ * their alphabet ("~", ".", "-", "_"); the value is judged from its first
+ * letter or digit on.
+ */
 static int v_client_secret(const struct scan_match *m)
 {
-	return v_assignment(m) && v_digit_letter(m);
+	struct scan_match t = *m;
+
+	while (t.s_end - t.s_start > 16 && strchr("~.-_", t.unit[t.s_start]))
+		t.s_start++;
+	return v_assignment(&t) && v_digit_letter(&t);
 }
 
 static int v_curl(const struct scan_match *m)
@@ -337,9 +346,9 @@ static int v_curl(const struct scan_match *m)
 
 	if (is_placeholder_word(s, n))
 		return 0;
-	/* the user part must be a literal too */
-	for (size_t i = m->start; i < m->s_start; i++)
-		if (m->unit[i] == '$' || m->unit[i] == '{')
+	/* the user part (back to the option) must be a literal too */
+	for (size_t i = m->s_start; i > m->start && !isspace((unsigned char)m->unit[i - 1]); i--)
+		if (m->unit[i - 1] == '$' || m->unit[i - 1] == '{')
 			return 0;
 	return 1;
 }
@@ -529,7 +538,7 @@ const struct scan_rule scan_builtin_rules[] = {
 	  2.5, v_assignment, 0 },
 	{ "SEC041", "curl-basic-auth", "generic_secret",
 	  "Password on a curl command line",
-	  "(?i)\\bcurl\\b[\\s\\S]{0,200}?\\s(?:-u|--user)\\s*['\"]?[^\\s:'\"]{1,100}:(?<s>[^\\s'\"]{3,200})",
+	  "(?i)\\bcurl\\b[\\s\\S]{0,200}?\\s(?:-u|--user)\\s*['\"]?[^\\s:'\"]{0,100}:['\"]?(?<s>[^\\s'\"]{3,200})",
 	  "curl", 0, v_curl, 0 },
 };
 

@@ -118,49 +118,51 @@ static void tokens_and_urls(void **state)
 	char *gh = alnumrun(36, 11, ALNUM), *q = alnumrun(34, 12, ALNUM "._-");
 	char *sig = b64run(43, 15);
 	char *hex = alnumrun(40, 13, "0123456789abcdef"), *b32 = alnumrun(52, 14, "abcdefghijklmnopqrstuvwxyz234567");
-	struct row rows[] = {
-		{ "SEC024", NULL }, { "SEC013", NULL }, { "SEC026", NULL }, { "SEC012", NULL },
-		{ "SEC016", NULL }, { "SEC017", NULL }, { "SEC021", NULL }, { "SEC020", NULL },
-		{ "SEC022", NULL }, { "SEC023", NULL }, { "SEC029", NULL }, { "SEC021", NULL },
-		{ "SEC021", NULL }, { "SEC042", NULL }, { "SEC022", NULL }, { "SEC020", NULL },
-		{ "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL },
-		{ "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL }, { "", NULL },
-	};
+	struct row rows[33];
+	size_t i = 0;
 
 	(void)state;
-	rows[0].text = xstrfmt("GH_TOKEN=ghp_%s", gh);
-	rows[1].text = xstrfmt("secret: abc8Q~%.34s", q);
-	rows[2].text = xstrfmt("GITEA_TOKEN=%s", hex);
-	rows[3].text = xstrfmt("azure devops token %s", b32);
-	rows[4].text = xstrfmt("https://a.blob.core.windows.net/c?sv=2022-11-02&sr=c&sp=r&sig=%s%%3D", sig);
-	rows[5].text = xstrfmt("https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%%2Ftriggers&sv=1.0&sig=%s", gh);
-	rows[6].text = xstrfmt("postgres://app:%.12s@db.internal:5432/x", gh);
-	rows[7].text = xstrfmt("Server=tcp:x.database.windows.net;User ID=u;Password=%.14s;", gh);
-	rows[8].text = xstrfmt("-----BEGIN RSA PRIVATE KEY-----\nMIIEow%s\n-----END RSA PRIVATE KEY-----\n", gh);
-	rows[9].text = xstrfmt("Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1bml0In0.%s", gh);
-	rows[10].text = xstrfmt("bitbucket user:ATBB%s", gh);
-	/* look-alikes */
+#define ROW(id, ...) (rows[i].rule = (id), rows[i++].text = xstrfmt(__VA_ARGS__))
+	ROW("SEC024", "GH_TOKEN=ghp_%s", gh);
+	ROW("SEC013", "secret: abc8Q~%.34s", q);
+	ROW("SEC026", "GITEA_TOKEN=%s", hex);
+	ROW("SEC012", "azure devops token %s", b32);
+	ROW("SEC016", "https://a.blob.core.windows.net/c?sv=2022-11-02&sr=c&sp=r&sig=%s%%3D", sig);
+	ROW("SEC017", "https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%%2Ftriggers&sv=1.0&sig=%s", gh);
+	ROW("SEC021", "postgres://app:%.12s@db.internal:5432/x", gh);
+	ROW("SEC020", "Server=tcp:x.database.windows.net;User ID=u;Password=%.14s;", gh);
+	ROW("SEC022", "-----BEGIN RSA PRIVATE KEY-----\nMIIEow%s\n-----END RSA PRIVATE KEY-----\n", gh);
+	ROW("SEC023", "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1bml0In0.%s", gh);
+	ROW("SEC029", "bitbucket user:ATBB%s", gh);
 	/* default credentials are still credentials; so is an empty user */
-	rows[11].text = xstrfmt("redis://user:secret@localhost:6379");
-	rows[12].text = xstrfmt("rediss://:%.32s=@cache.redis.cache.windows.net:6380", gh);
+	ROW("SEC021", "redis://user:secret@localhost:6379");
+	ROW("SEC021", "rediss://:%.32s=@cache.redis.cache.windows.net:6380", gh);
 	/* a PEM key in base64; an encrypted PEM key; a password starting with '#' */
-	rows[13].text = xstrfmt("EC_KEY_B64=LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1IY0NBUUVFSUdaaGEyVXRhMlY1TFdadmNpMTFibWwwTFhSbGMzUnpMVzl1YkhrQW9Bb0dDQ3FHU000OQotLS0tLUVORCBFQyBQUklWQVRFIEtFWS0tLS0tCg==");
-	rows[14].text = xstrfmt("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
-				"DEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\nMIIEow%s\n", gh);
-	rows[15].text = xstrfmt("Server=db,1433;User ID=app;Password=#%.10s;", gh);
+	ROW("SEC042", "EC_KEY_B64=LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1IY0NBUUVFSUdaaGEyVXRhMlY1TFdadmNpMTFibWwwTFhSbGMzUnpMVzl1YkhrQW9Bb0dDQ3FHU000OQotLS0tLUVORCBFQyBQUklWQVRFIEtFWS0tLS0tCg==");
+	ROW("SEC022", "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+		"DEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\nMIIEow%s\n", gh);
+	ROW("SEC020", "Server=db,1433;User ID=app;Password=#%.10s;", gh);
+	/* a legacy Entra secret may start with '~'; curl's user:password, quoted or not */
+	ROW("SEC014", "AZURE_CLIENT_SECRET=~%.31s.", gh);
+	ROW("SEC041", "curl -sw '%%{http_code}' --user  'ci:%.14s' https://ci.internal/api", gh);
+	ROW("SEC041", "curl -u \":%.14s\" https://search.internal:9200", gh);
 	/* look-alikes */
-	rows[16].text = xstrfmt("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-	rows[17].text = xstrfmt("https://a.blob.core.windows.net/c?comp=list&restype=container");
-	rows[18].text = xstrfmt("https://user:password@www.example.com/docs");
-	rows[19].text = xstrfmt("Data Source=x;Password=$ENV_PASSWORD;");
-	rows[20].text = xstrfmt("-----BEGIN OPENSSH PRIVATE KEY----------END OPENSSH PRIVATE KEY-----");
-	rows[21].text = xstrfmt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9");
-	rows[22].text = xstrfmt("password = mssparkutils.credentials.getSecret('kv', 'pw')");
-	rows[23].text = xstrfmt("AZURE_CLIENT_SECRET=your-client-secret-here");
-	rows[24].text = xstrfmt("Password=**********;");
-	rows[25].text = xstrfmt("http://localhost:8080@proxy.internal/");
-	rows[26].text = xstrfmt("CA_B64=LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJzekNDQVZtZ0F3SUJBZ0lVWm1GclpTMWpaWEowTFdadmNpMTFibWwwTFhSbGMzUnoKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=");
-	rows[27].text = xstrfmt("Server=db;User ID=app;Password=#{db_password};");
+	ROW("", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	ROW("", "https://a.blob.core.windows.net/c?comp=list&restype=container");
+	ROW("", "https://user:password@www.example.com/docs");
+	ROW("", "Data Source=x;Password=$ENV_PASSWORD;");
+	ROW("", "-----BEGIN OPENSSH PRIVATE KEY----------END OPENSSH PRIVATE KEY-----");
+	ROW("", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9");
+	ROW("", "password = mssparkutils.credentials.getSecret('kv', 'pw')");
+	ROW("", "AZURE_CLIENT_SECRET=your-client-secret-here");
+	ROW("", "AZURE_CLIENT_SECRET=~your-client-secret~");
+	ROW("", "Password=**********;");
+	ROW("", "http://localhost:8080@proxy.internal/");
+	ROW("", "CA_B64=LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJzekNDQVZtZ0F3SUJBZ0lVWm1GclpTMWpaWEowTFdadmNpMTFibWwwTFhSbGMzUnoKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=");
+	ROW("", "Server=db;User ID=app;Password=#{db_password};");
+	ROW("", "curl --user \"$CI_USER:$CI_PASSWORD\" https://ci.internal/api");
+#undef ROW
+	assert_int_equal(i, ARRAY_SIZE(rows));
 	check_rows(rows, ARRAY_SIZE(rows));
 	free(gh); free(q); free(hex); free(b32); free(sig);
 }
