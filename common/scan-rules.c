@@ -176,6 +176,11 @@ static int v_digit_letter(const struct scan_match *m)
 	return has_digit_and_letter(m->unit + m->s_start, m->s_end - m->s_start);
 }
 
+static int v_search(const struct scan_match *m)
+{
+	return unit_has(m, ".search.windows.net") && v_digit_letter(m);
+}
+
 static int is_placeholder_word(const char *s, size_t n)
 {
 	static const char *const words[] = {
@@ -519,12 +524,16 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "zconfig", 3.0, NULL, 0 },
 	{ "SEC037", "azure-openai-key", "azure_other_service_key",
 	  "Azure OpenAI key",
-	  "(?i:api[_\\-.]?key|openai[_\\-.]?key)[\"']?\\s*(?:[:=]|=>)\\s*[\"']?(?<s>[a-f0-9]{32})(?![a-f0-9])",
+	  "(?i:api[_\\-.]?key|openai[_\\-.]?key)[\"'\\]]{0,2}\\s*(?:[:=]|=>)\\s*[\"']?(?<s>[a-f0-9]{32})(?![a-f0-9])",
 	  "openai", 3.0, v_openai, 0 },
 	{ "SEC038", "azure-search-key-assignment", "azure_other_service_key",
 	  "Azure AI Search key assigned in code or configuration",
 	  "(?i:search)[\\w\\-]{0,20}?key[\"']?\\s*[:=]\\s*[\"']?(?<s>[A-Za-z0-9]{52})(?![A-Za-z0-9])",
 	  "rch", 3.5, NULL, 0 },
+	{ "SEC043", "azure-search-key-near-endpoint", "azure_other_service_key",
+	  "Azure AI Search key next to a search.windows.net endpoint",
+	  "(?i:key)[\"'\\]]{0,2}\\s*[:=]\\s*[\"']?(?<s>[A-Za-z0-9]{52})(?![A-Za-z0-9])",
+	  "search.windows.net", 3.5, v_search, 0 },
 	{ "SEC039", "azure-batch-key", "azure_other_service_key",
 	  "Azure Batch account key",
 	  "(?<![" B64 "=])(?<s>[" B64 "=]{88})(?![" B64 "=])",

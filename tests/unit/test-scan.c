@@ -118,7 +118,8 @@ static void tokens_and_urls(void **state)
 	char *gh = alnumrun(36, 11, ALNUM), *q = alnumrun(34, 12, ALNUM "._-");
 	char *sig = b64run(43, 15);
 	char *hex = alnumrun(40, 13, "0123456789abcdef"), *b32 = alnumrun(52, 14, "abcdefghijklmnopqrstuvwxyz234567");
-	struct row rows[33];
+	char *hex32 = alnumrun(32, 16, "0123456789abcdef"), *b62 = alnumrun(52, 17, ALNUM);
+	struct row rows[36];
 	size_t i = 0;
 
 	(void)state;
@@ -146,7 +147,12 @@ static void tokens_and_urls(void **state)
 	ROW("SEC014", "AZURE_CLIENT_SECRET=~%.31s.", gh);
 	ROW("SEC041", "curl -sw '%%{http_code}' --user  'ci:%.14s' https://ci.internal/api", gh);
 	ROW("SEC041", "curl -u \":%.14s\" https://search.internal:9200", gh);
+	/* keys recognised by the endpoint next to them */
+	ROW("SEC037", "os.environ[\"OPENAI_API_BASE\"] = \"https://x.openai.azure.com/\"\n"
+		"os.environ[\"OPENAI_API_KEY\"] = '%s'", hex32);
+	ROW("SEC043", "endpoint: https://acme.search.windows.net\nadmin_key: %.52s", b62);
 	/* look-alikes */
+	ROW("", "search_endpoint: https://acme.search.windows.net\nindex_key: %.52s", "productsindexproductsindexproductsindexproductsindexp");
 	ROW("", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	ROW("", "https://a.blob.core.windows.net/c?comp=list&restype=container");
 	ROW("", "https://user:password@www.example.com/docs");
@@ -164,7 +170,7 @@ static void tokens_and_urls(void **state)
 #undef ROW
 	assert_int_equal(i, ARRAY_SIZE(rows));
 	check_rows(rows, ARRAY_SIZE(rows));
-	free(gh); free(q); free(hex); free(b32); free(sig);
+	free(gh); free(q); free(hex); free(b32); free(sig); free(hex32); free(b62);
 }
 
 static void json_strings_are_unescaped_and_located(void **state)
