@@ -181,6 +181,30 @@ static int v_search(const struct scan_match *m)
 	return unit_has(m, ".search.windows.net") && v_digit_letter(m);
 }
 
+/*
+ * A legacy Atlassian token: random, so with lowercase and uppercase
+ * letters; right after "jira" with no "token" or "key" between, a digit
+ * too, or a CamelCase name would pass.
+ */
+static int v_atlassian(const struct scan_match *m)
+{
+	static const char *const named[] = { "token", "key", "pass", "pwd", "secret", NULL };
+	int l = 0, u = 0, d = 0;
+
+	for (size_t i = m->s_start; i < m->s_end; i++) {
+		l |= islower((unsigned char)m->unit[i]) != 0;
+		u |= isupper((unsigned char)m->unit[i]) != 0;
+		d |= isdigit((unsigned char)m->unit[i]) != 0;
+	}
+	if (!l || !u)
+		return 0;
+	for (int k = 0; !d && named[k]; k++)
+		for (size_t i = m->start; i + strlen(named[k]) <= m->s_start; i++)
+			if (!strncasecmp(m->unit + i, named[k], strlen(named[k])))
+				return 1;
+	return d;
+}
+
 static int is_placeholder_word(const char *s, size_t n)
 {
 	static const char *const words[] = {
@@ -501,9 +525,9 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "jira|nfluence|tlassian|tbucket|oken", 0, v_dc_pat, 0 },
 	{ "SEC032", "atlassian-token", "bitbucket_atlassian_token",
 	  "Jira, Confluence or Atlassian API token",
-	  "(?i:jira|atlassian|confluence)[\\s\\S]{0,60}?(?i:token|key|password|pwd|secret|pass)\\W{1,5}"
-	  "(?<s>[A-Za-z0-9]{24})(?![A-Za-z0-9+/=_\\-])",
-	  "jira|tlassian|nfluence", 3.0, NULL, 0 },
+	  "(?i:jira|atlassian|confluence)(?:[\\s\\S]{0,60}?(?i:token|key|password|pwd|secret|pass))?\\W{1,5}"
+	  "(?<![A-Za-z0-9])(?<s>[A-Za-z0-9]{24})(?![A-Za-z0-9+/=_\\-])",
+	  "jira|tlassian|nfluence", 3.0, v_atlassian, 0 },
 	{ "SEC033", "bitbucket-secret", "bitbucket_atlassian_token",
 	  "Bitbucket key or secret",
 	  "(?i:bitbucket)[\\w.\\-]{0,20}?(?i:key|secret|token|password|pwd|pass)\\w*\\W{1,5}"

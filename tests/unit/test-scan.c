@@ -119,7 +119,7 @@ static void tokens_and_urls(void **state)
 	char *sig = b64run(43, 15);
 	char *hex = alnumrun(40, 13, "0123456789abcdef"), *b32 = alnumrun(52, 14, "abcdefghijklmnopqrstuvwxyz234567");
 	char *hex32 = alnumrun(32, 16, "0123456789abcdef"), *b62 = alnumrun(52, 17, ALNUM);
-	struct row rows[36];
+	struct row rows[39];
 	size_t i = 0;
 
 	(void)state;
@@ -151,7 +151,10 @@ static void tokens_and_urls(void **state)
 	ROW("SEC037", "os.environ[\"OPENAI_API_BASE\"] = \"https://x.openai.azure.com/\"\n"
 		"os.environ[\"OPENAI_API_KEY\"] = '%s'", hex32);
 	ROW("SEC043", "endpoint: https://acme.search.windows.net\nadmin_key: %.52s", b62);
+	ROW("SEC032", "JIRA_URL=https://acme.atlassian.net\njira %.24s", gh);
+	ROW("SEC032", "Atlassian_key = \"%s\"", "QmvTrwXpLkaZnYbHcJdFgSeR");
 	/* look-alikes */
+	ROW("", "see jira: IssueTrackerConnectorSvc.");
 	ROW("", "search_endpoint: https://acme.search.windows.net\nindex_key: %.52s", "productsindexproductsindexproductsindexproductsindexp");
 	ROW("", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	ROW("", "https://a.blob.core.windows.net/c?comp=list&restype=container");
