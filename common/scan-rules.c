@@ -263,6 +263,14 @@ static int v_url_creds(const struct scan_match *m)
 	return 0;
 }
 
+static int is_lower_word(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
 /* "process.env.PASSWORD", "self.secret": a variable, not a value. */
 static int is_reference(const char *s, size_t n)
 {
@@ -298,6 +306,8 @@ static int v_assignment(const struct scan_match *m)
 	size_t n = m->s_end - m->s_start;
 	const char *k = m->unit + m->start;
 	size_t kn = m->s_start - m->start;
+	int quoted = m->s_start > 0 && m->unit[m->s_start - 1] &&
+		     strchr("\"'", m->unit[m->s_start - 1]);
 
 	if (is_placeholder_word(s, n))
 		return 0;
@@ -313,17 +323,22 @@ static int v_assignment(const struct scan_match *m)
 		return 0;
 	if (memchr(s, '(', n) || scan_memmem(s, n, " + ", 3) || scan_memmem(s, n, "()", 2) || scan_memmem(s, n, "://", 3))
 		return 0;
-	/* the value names the thing instead of being it */
-	for (size_t i = 0; i + 5 <= n; i++)
-		if (!strncasecmp(s + i, "passw", 5) || !strncasecmp(s + i, "secre", 5) ||
-		    !strncasecmp(s + i, "token", 5))
-			if (n < 24 || !has_digit_and_letter(s, n))
-				return 0;
+	/*
+	 * The value names the thing instead of being it ("DB_PASSWORD",
+	 * "secret-name", "api.token"); a quoted word of lowercase letters
+	 * ("mypassword") is a weak password, not a name.
+	 */
+	if (!(quoted && is_lower_word(s, n)))
+		for (size_t i = 0; i + 5 <= n; i++)
+			if (!strncasecmp(s + i, "passw", 5) || !strncasecmp(s + i, "secre", 5) ||
+			    !strncasecmp(s + i, "token", 5))
+				if (n < 24 || !has_digit_and_letter(s, n))
+					return 0;
 	for (size_t i = 0; i + 6 <= kn; i++)
 		if (!strncasecmp(k + i, "public", 6) || !strncasecmp(k + i, "encryp", 6))
 			return 0;
-	/* an identifier-like word of lowercase letters is a variable name */
-	if (!memchr(s, ' ', n) && n < 12) {
+	/* unquoted, an identifier-like word of lowercase letters is a variable */
+	if (!quoted && !memchr(s, ' ', n) && n < 12) {
 		size_t i;
 
 		for (i = 0; i < n && (islower((unsigned char)s[i]) || s[i] == '_'); i++)
