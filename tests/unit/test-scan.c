@@ -153,7 +153,7 @@ static void tokens_and_urls(void **state)
 	ROW("SEC043", "endpoint: https://acme.search.windows.net\nadmin_key: %.52s", b62);
 	ROW("SEC032", "JIRA_URL=https://acme.atlassian.net\njira %.24s", gh);
 	ROW("SEC032", "Atlassian_key = \"%s\"", "QmvTrwXpLkaZnYbHcJdFgSeR");
-	ROW("SEC040", "private const string SmtpPassword = \"correcthorsebattery\";");
+	ROW("SEC040", "private const string SmtpPassword = \"mysmtppassword\";");
 	/* look-alikes */
 	ROW("", "password_variable = \"SMTP_PASSWORD\"");
 	ROW("", "see jira: IssueTrackerConnectorSvc.");
