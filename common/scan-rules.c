@@ -584,6 +584,11 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "(?:\\\\?[\"'](?<s>[^\"'\\\\\\r\\n]{6,200})\\\\?[\"']|(?<t>[A-Za-z0-9][^\\s\"',;]{7,200}))",
 	  "swor|sswd|pwd|cret|oken|ikey|i_key|i-key|skey|_key|_pass",
 	  2.5, v_assignment, 0 },
+	{ "SEC044", "config-setting-password", "generic_secret",
+	  "Password or secret in a .NET configuration setting (<add key=... value=...>)",
+	  "(?i)<add\\s+key\\s*=\\s*[\"'][^\"']*(?:password|passwd|pwd|secret|token|api[_\\-]?key|access[_\\-]?key)"
+	  "[^\"']*[\"']\\s+value\\s*=\\s*[\"'](?<s>[^\"']{4,200})[\"']",
+	  "<add", 0, v_assignment, 0 },
 	{ "SEC041", "curl-basic-auth", "generic_secret",
 	  "Password on a curl command line",
 	  "(?i)\\bcurl\\b[\\s\\S]{0,200}?\\s(?:-u|--user)\\s*['\"]?[^\\s:'\"]{0,100}:['\"]?(?<s>[^\\s'\"]{3,200})",

@@ -119,7 +119,7 @@ static void tokens_and_urls(void **state)
 	char *sig = b64run(43, 15);
 	char *hex = alnumrun(40, 13, "0123456789abcdef"), *b32 = alnumrun(52, 14, "abcdefghijklmnopqrstuvwxyz234567");
 	char *hex32 = alnumrun(32, 16, "0123456789abcdef"), *b62 = alnumrun(52, 17, ALNUM);
-	struct row rows[41];
+	struct row rows[43];
 	size_t i = 0;
 
 	(void)state;
@@ -154,7 +154,9 @@ static void tokens_and_urls(void **state)
 	ROW("SEC032", "JIRA_URL=https://acme.atlassian.net\njira %.24s", gh);
 	ROW("SEC032", "Atlassian_key = \"%s\"", "QmvTrwXpLkaZnYbHcJdFgSeR");
 	ROW("SEC040", "private const string SmtpPassword = \"mysmtppassword\";");
+	ROW("SEC044", "<add key=\"SmtpPassword\" value=\"%.12s\" />", gh);
 	/* look-alikes */
+	ROW("", "<add key=\"SmtpPasswordSecretName\" value=\"smtp-password\" />");
 	ROW("", "password_variable = \"SMTP_PASSWORD\"");
 	ROW("", "see jira: IssueTrackerConnectorSvc.");
 	ROW("", "search_endpoint: https://acme.search.windows.net\nindex_key: %.52s", "productsindexproductsindexproductsindexproductsindexp");
