@@ -26,7 +26,7 @@ void init_shim_text(struct strbuf *out, const char *name)
 		"# Installed by 'git synapse init'; 'git synapse init --uninstall' removes it\n"
 		"# and puts back the hook it chained (%s" INIT_CHAINED_SUFFIX "), if any.\n"
 		"chained=\"$0" INIT_CHAINED_SUFFIX "\"\n"
-		"if ! command -v git-synapse >/dev/null 2>&1; then\n"
+		"if ! command -v git-synapse-hook >/dev/null 2>&1; then\n"
 		"\techo \"error: the %s hook needs 'git-synapse', which is not installed (not on PATH)\" >&2\n"
 		"\techo \"hint: install git-synapse, or run 'git synapse init --uninstall' where it is\" >&2\n"
 		"\techo \"hint: (or delete '$0') to stop these checks\" >&2\n"
@@ -37,7 +37,7 @@ void init_shim_text(struct strbuf *out, const char *name)
 			"if test -x \"$chained\"; then\n"
 			"\tinput=$(cat)\n"
 			"\tprintf '%%s\\n' \"$input\" | \"$chained\" \"$@\" || exit\n"
-			"\tprintf '%%s\\n' \"$input\" | git synapse hook %s \"$@\"\n"
+			"\tprintf '%%s\\n' \"$input\" | git-synapse-hook %s \"$@\"\n"
 			"\texit\n"
 			"fi\n", name);
 	else
@@ -45,7 +45,8 @@ void init_shim_text(struct strbuf *out, const char *name)
 			"if test -x \"$chained\"; then\n"
 			"\t\"$chained\" \"$@\" || exit\n"
 			"fi\n");
-	strbuf_addf(out, "exec git synapse hook %s \"$@\"\n", name);
+	/* git-synapse-hook itself: through "git synapse" it costs two more execs */
+	strbuf_addf(out, "exec git-synapse-hook %s \"$@\"\n", name);
 }
 
 static int mkdir_p(const char *path)
