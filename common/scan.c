@@ -655,7 +655,22 @@ static void json_unescape(struct scanner *s, const char *buf, size_t start, size
 		unsigned char c = (unsigned char)buf[i];
 		char tmp[4];
 		size_t n = 0;
+		const char *bs = memchr(buf + i, '\\', end - i);
+		size_t run = (bs ? (size_t)(bs - buf) : end) - i;
 
+		if (run > 1) {
+			/* the common case: a run without escapes, copied at once */
+			if (want_map) {
+				size_t at = out->len - base;
+
+				map_push(s, at + run - 1, i + run - 1);
+				for (size_t k = 0; k < run; k++)
+					s->map[at + k] = i + k;
+			}
+			strbuf_add(out, buf + i, run);
+			i += run;
+			continue;
+		}
 		if (c != '\\' || i + 1 >= end) {
 			tmp[n++] = (char)c;
 			i++;
