@@ -87,10 +87,17 @@ struct scanner {
 
 static unsigned char lc[256];
 
+/* Bytes the JSON walkers stop at: quotes, escapes, brackets, commas. */
+enum { J_QUOTE = 1, J_SYNTAX = 2 };
+static unsigned char jclass[256];
+
 static void init_lc(void)
 {
 	for (int i = 0; i < 256; i++)
 		lc[i] = (unsigned char)tolower(i);
+	jclass['"'] = jclass['\\'] = J_QUOTE;
+	jclass['{'] = jclass['}'] = jclass['['] = jclass[']'] = jclass[','] = J_SYNTAX;
+	jclass['"'] |= J_SYNTAX;
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -779,17 +786,27 @@ static int pointer_at(struct scanner *s, const char *buf, size_t len, size_t tar
 	i = s->frames_pos;
 	strbuf_reset(out);
 	while (i < len && i <= target) {
-		char c = buf[i];
-		struct frame *top = s->frames_nr ? &s->frames[s->frames_nr - 1] : NULL;
+		char c;
+		struct frame *top;
 
+		while (i < len && i < target && !(jclass[(unsigned char)buf[i]] & J_SYNTAX))
+			i++;
+		if (i >= len)
+			break;
+		c = buf[i];
+		top = s->frames_nr ? &s->frames[s->frames_nr - 1] : NULL;
 		if (c == '"') {
 			size_t start = i + 1, j = start;
 
-			while (j < len && buf[j] != '"') {
-				if (buf[j] == '\\')
+			for (;;) {
+				while (j < len && !(jclass[(unsigned char)buf[j]] & J_QUOTE))
 					j++;
-				j++;
+				if (j >= len || buf[j] == '"')
+					break;
+				j += 2; /* an escape and the byte it escapes */
 			}
+			if (j > len)
+				j = len;
 			if (top && !top->array && top->want_key) {
 				top->key_start = start;
 				top->key_end = j < len ? j : len;
@@ -1088,6 +1105,10 @@ static int locate_unit(struct json_walk *w, size_t off)
 		w->has_last = 0;
 	}
 	for (i = w->pos; i < off; i++) {
+		while (i < off && !(jclass[(unsigned char)buf[i]] & J_QUOTE))
+			i++;
+		if (i >= off)
+			break;
 		if (w->in_str) {
 			if (buf[i] == '\\') {
 				i++;
