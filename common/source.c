@@ -191,11 +191,35 @@ static int has_json_ext(const char *name)
 }
 
 /*
+ * In a work tree, what git ignores and does not track is not part of the
+ * workspace (scratch files, exports, .env): path is relative to the top,
+ * a directory's with a trailing '/'.
+ */
+static int ignored_untracked(git_repository *repo, const char *path)
+{
+	int ignored = 0, tracked = 0;
+	git_index *index;
+	size_t pos;
+
+	if (!repo || git_ignore_path_is_ignored(&ignored, repo, path) < 0 || !ignored) {
+		git_error_clear();
+		return 0;
+	}
+	if (git_repository_index(&index, repo) == 0) {
+		tracked = git_index_find_prefix(&pos, index, path) == 0;
+		git_index_free(index);
+	}
+	git_error_clear();
+	return !tracked;
+}
+
+/*
  * Walk a directory tree, sorted by name, never following a symbolic link
  * to a directory (so a link loop cannot trap us); links to files are
- * read through. Dot-directories (.git) are skipped.
+ * read through. Dot-directories (.git) are skipped, and in a work tree
+ * (repo not NULL) what git ignores.
  */
-static int walk_dir(const char *top, struct strbuf *rel,
+static int walk_dir(git_repository *repo, const char *top, struct strbuf *rel,
 		    int (*fn)(const struct source_entry *e, void *data), void *data, int depth)
 {
 	struct strbuf full = STRBUF_INIT;
@@ -242,10 +266,10 @@ static int walk_dir(const char *top, struct strbuf *rel,
 			ret = fn(&e, data);
 		} else if (S_ISDIR(st.st_mode)) {
 			strbuf_addch(rel, '/');
-			if (depth > 64)
+			if (depth > 64 || ignored_untracked(repo, rel->buf))
 				ret = 0;
 			else
-				ret = walk_dir(top, rel, fn, data, depth + 1);
+				ret = walk_dir(repo, top, rel, fn, data, depth + 1);
 		} else if (S_ISLNK(st.st_mode)) {
 			struct stat target;
 
@@ -255,7 +279,8 @@ static int walk_dir(const char *top, struct strbuf *rel,
 				e.kind = SENTRY_SYMLINK;
 			ret = fn(&e, data);
 		} else if (S_ISREG(st.st_mode)) {
-			ret = fn(&e, data);
+			if (!ignored_untracked(repo, rel->buf))
+				ret = fn(&e, data);
 		} else {
 			e.kind = SENTRY_OTHER;
 			ret = fn(&e, data);
@@ -320,7 +345,7 @@ int source_walk(struct source *s, const char *prefix,
 		int ret;
 
 		strbuf_addstr(&rel, prefix);
-		ret = walk_dir(s->dir, &rel, fn, data, 0);
+		ret = walk_dir(s->kind == SOURCE_WORKTREE ? s->repo : NULL, s->dir, &rel, fn, data, 0);
 		strbuf_release(&rel);
 		return ret;
 	}

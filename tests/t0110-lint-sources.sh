@@ -97,6 +97,22 @@ test_expect_success 'GIT_DIR and GIT_WORK_TREE are honoured from anywhere' '
 	rmdir elsewhere
 '
 
+test_expect_success 'the work tree leaves out what git ignores, unless it is tracked' '
+	git init -q ign && (
+		cd ign &&
+		write_artifact pipeline/PL_Ok.json PL_Ok "{\"activities\": []}" &&
+		write_artifact scratch/pipeline/PL_Tmp.json PL_Tmp "$missing_ref" &&
+		write_artifact pipeline/PL_Local.json PL_Local "$missing_ref" &&
+		printf "scratch/\npipeline/PL_Local.json\n" >.gitignore &&
+		git synapse lint >../out &&
+		test_must_be_empty ../out &&
+		git add -f pipeline/PL_Local.json &&
+		test_expect_code 1 git synapse lint >../out
+	) &&
+	test_grep "^pipeline/PL_Local.json" out &&
+	! grep PL_Tmp out
+'
+
 test_expect_success '--root lints a folder outside any repository' '
 	mkdir -p "$TRASH_DIRECTORY/../outside.$$/pipeline" &&
 	outside="$TRASH_DIRECTORY/../outside.$$" &&

@@ -116,4 +116,19 @@ test_expect_success CORPUS 'every REAL row of the corpus is found, no NEGATIVE r
 	done
 '
 
+test_expect_success 'the work tree scan leaves out files git ignores and does not track' '
+	git init -q ign && (
+		cd ign &&
+		write_artifact pipeline/PL.json PL "{\"activities\": []}" &&
+		mkdir -p scratch &&
+		printf "Server=db;User ID=app;Password=Zq8!vR2#mK5pL9;\n" >scratch/notes.txt &&
+		echo scratch/ >.gitignore &&
+		git synapse scan >../out &&
+		test_must_be_empty ../out &&
+		git add -f scratch/notes.txt &&
+		test_expect_code 1 git synapse scan >../out
+	) &&
+	test_grep "^scratch/notes.txt:1:" out
+'
+
 test_done
