@@ -3,6 +3,7 @@
  * Azure CLI. See auth.h.
  */
 #include "auth.h"
+#include "base64.h"
 #include "config.h"
 #include "usage.h"
 
@@ -185,27 +186,10 @@ time_t auth_parse_expiry(const char *s)
 	return (time_t)-1;
 }
 
-static int b64url_value(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-' || c == '+')
-		return 62;
-	if (c == '_' || c == '/')
-		return 63;
-	return -1;
-}
-
 void *auth_jwt_claims(const char *token)
 {
 	const char *p = token ? strchr(token, '.') : NULL, *e;
 	struct strbuf sb = STRBUF_INIT;
-	unsigned acc = 0;
-	int bits = 0;
 	json_t *ret;
 
 	if (!p)
@@ -214,21 +198,9 @@ void *auth_jwt_claims(const char *token)
 	e = strchr(p, '.');
 	if (!e)
 		return NULL;
-	for (; p < e; p++) {
-		int v = b64url_value((unsigned char)*p);
-
-		if (v < 0) {
-			if (*p == '=')
-				break;
-			strbuf_release(&sb);
-			return NULL;
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			strbuf_addch(&sb, (char)((acc >> bits) & 0xff));
-		}
+	if (base64_decode(&sb, p, (size_t)(e - p)) < 0) {
+		strbuf_release(&sb);
+		return NULL;
 	}
 	ret = json_loadb(sb.buf, sb.len, 0, NULL);
 	strbuf_release(&sb);

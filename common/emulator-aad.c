@@ -7,6 +7,7 @@
  * tid, appid, oid, iat, nbf and exp; the signature is a keyed hash that
  * only this emulator process checks. They are not meant to be secure.
  */
+#include "base64.h"
 #include "emulator-int.h"
 #include "usage.h"
 
@@ -21,66 +22,6 @@ static const char *const data_plane_audiences[] = {
 	"https://dev.azuresynapse.net", "https://dev.azuresynapse.azure.cn",
 	"https://dev.azuresynapse.usgovcloudapi.net", NULL
 };
-
-static void b64url(struct strbuf *sb, const unsigned char *p, size_t n)
-{
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t i;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		unsigned v = p[i] << 16 | p[i + 1] << 8 | p[i + 2];
-
-		strbuf_addch(sb, tab[v >> 18 & 63]);
-		strbuf_addch(sb, tab[v >> 12 & 63]);
-		strbuf_addch(sb, tab[v >> 6 & 63]);
-		strbuf_addch(sb, tab[v & 63]);
-	}
-	if (n - i == 1) {
-		unsigned v = p[i] << 16;
-
-		strbuf_addch(sb, tab[v >> 18 & 63]);
-		strbuf_addch(sb, tab[v >> 12 & 63]);
-	} else if (n - i == 2) {
-		unsigned v = p[i] << 16 | p[i + 1] << 8;
-
-		strbuf_addch(sb, tab[v >> 18 & 63]);
-		strbuf_addch(sb, tab[v >> 12 & 63]);
-		strbuf_addch(sb, tab[v >> 6 & 63]);
-	}
-}
-
-static int unb64url(struct strbuf *out, const char *p, size_t n)
-{
-	unsigned acc = 0;
-	int bits = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)p[i], v;
-
-		if (c >= 'A' && c <= 'Z')
-			v = c - 'A';
-		else if (c >= 'a' && c <= 'z')
-			v = c - 'a' + 26;
-		else if (c >= '0' && c <= '9')
-			v = c - '0' + 52;
-		else if (c == '-' || c == '+')
-			v = 62;
-		else if (c == '_' || c == '/')
-			v = 63;
-		else if (c == '=')
-			break;
-		else
-			return -1;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			strbuf_addch(out, (char)(acc >> bits & 0xff));
-		}
-	}
-	return 0;
-}
 
 static void signature(struct emulator *em, const char *data, size_t n, struct strbuf *sb)
 {
@@ -99,7 +40,7 @@ static void signature(struct emulator *em, const char *data, size_t n, struct st
 		for (int b = 0; b < 8; b++)
 			sig[k * 8 + b] = (unsigned char)(h >> (8 * b));
 	}
-	b64url(sb, sig, sizeof(sig));
+	base64url_encode(sb, sig, sizeof(sig));
 }
 
 char *em_issue_token(struct emulator *em, const char *audience, const char *tenant,
@@ -119,11 +60,11 @@ char *em_issue_token(struct emulator *em, const char *audience, const char *tena
 			   "nbf", (json_int_t)now, "exp", (json_int_t)(now + lifetime),
 			   "appid", client_id, "oid", client_id, "sub", client_id,
 			   "tid", tenant, "ver", "1.0", "uti", jti, "idp", "emulator");
-	b64url(&sb, (const unsigned char *)"{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\"emulator\"}", 42);
+	base64url_encode(&sb, (const unsigned char *)"{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\"emulator\"}", 42);
 	strbuf_addch(&sb, '.');
 	text = json_dumps(claims, JSON_COMPACT);
 	len = strlen(text);
-	b64url(&sb, (unsigned char *)text, len);
+	base64url_encode(&sb, (unsigned char *)text, len);
 	free(text);
 	json_decref(claims);
 	strbuf_release(&iss);
@@ -178,7 +119,7 @@ int em_check_token(struct emulator *em, const char *authz, struct em_response *r
 			     "SecurityTokenInvalidSignatureException");
 		goto cleanup;
 	}
-	if (unb64url(&claims_text, d1 + 1, d2 - d1 - 1) ||
+	if (base64_decode(&claims_text, d1 + 1, d2 - d1 - 1) ||
 	    !(claims = json_loadb(claims_text.buf, claims_text.len, 0, NULL))) {
 		unauthorized(em, res, "the token claims are unreadable", "SecurityTokenMalformedException");
 		goto cleanup;
@@ -342,7 +283,7 @@ static void token_endpoint(struct emulator *em, const struct em_request *req, co
 				  "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.");
 			goto cleanup;
 		}
-		if (d2 && !unb64url(&claims_text, d1 + 1, d2 - d1 - 1))
+		if (d2 && !base64_decode(&claims_text, d1 + 1, d2 - d1 - 1))
 			claims = json_loadb(claims_text.buf, claims_text.len, 0, NULL);
 		strbuf_release(&claims_text);
 		if (!claims) {

@@ -14,6 +14,7 @@
  * context in the same JSON string, or in the key naming it.
  */
 #include "scan.h"
+#include "base64.h"
 #include "strbuf.h"
 #include "usage.h"
 
@@ -33,44 +34,6 @@ static int unit_has(const struct scan_match *m, const char *needle)
 	return 0;
 }
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-/* Decode base64 or base64url (no padding needed); returns bytes written. */
-static size_t b64_decode(const char *in, size_t n, unsigned char *out, size_t max)
-{
-	unsigned acc = 0;
-	int bits = 0;
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && o < max; i++) {
-		int v = b64val((unsigned char)in[i]);
-
-		if (v < 0)
-			break;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	return o;
-}
-
 static int v_storage_key(const struct scan_match *m)
 {
 	return !scan_is_emulator_key(m->unit + m->s_start, m->s_end - m->s_start);
@@ -86,7 +49,7 @@ static int v_jwt(const struct scan_match *m)
 	dot = memchr(s, '.', (size_t)(end - s));
 	if (!dot)
 		return 0;
-	n = b64_decode(s, (size_t)(dot - s), buf, sizeof(buf));
+	n = base64_decode_prefix(s, (size_t)(dot - s), buf, sizeof(buf));
 	for (i = 0; i < n && isspace(buf[i]); i++)
 		;
 	if (i == n || buf[i] != '{')
@@ -99,7 +62,7 @@ static int v_jwt(const struct scan_match *m)
 	    !scan_memmem(buf, n, "alg", 3) && !scan_memmem(buf, n, "typ", 3))
 		return 0;
 	s = dot + 1;
-	n = b64_decode(s, (size_t)(end - s), buf, 8);
+	n = base64_decode_prefix(s, (size_t)(end - s), buf, 8);
 	for (i = 0; i < n && isspace(buf[i]); i++)
 		;
 	return i < n && buf[i] == '{';
@@ -116,7 +79,7 @@ static int v_sas(const struct scan_match *m)
 static int v_pem_b64(const struct scan_match *m)
 {
 	unsigned char buf[96];
-	size_t n = b64_decode(m->unit + m->s_start, m->s_end - m->s_start, buf, sizeof(buf));
+	size_t n = base64_decode_prefix(m->unit + m->s_start, m->s_end - m->s_start, buf, sizeof(buf));
 
 	return n > 16 && !memcmp(buf, "-----BEGIN ", 11) && scan_memmem(buf, n, "PRIVATE KEY-----", 16);
 }
@@ -133,7 +96,7 @@ static int v_dc_pat(const struct scan_match *m)
 		s += 5;
 		n -= 5;
 	}
-	got = b64_decode(s, n, buf, 13);
+	got = base64_decode_prefix(s, n, buf, 13);
 	if (got < 13)
 		return 0;
 	for (int i = 0; i < 12; i++)
