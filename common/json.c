@@ -187,7 +187,7 @@ static int skip_value(struct jscan *s)
 		}
 		return -1;
 	}
-	while (s->p < s->end && !strchr(",}] \t\r\n", *s->p))
+	while (s->p < s->end && (!*s->p || !strchr(",}] \t\r\n", *s->p)))
 		s->p++;
 	return 0;
 }

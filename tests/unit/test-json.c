@@ -55,6 +55,17 @@ static void locate_fails_softly(void **state)
 	assert_int_equal(json_locate("", 0, "/a", &line, &col), -1);
 }
 
+/* A NUL byte after a scalar (found by fuzz-artifact): still no delimiter. */
+static void locate_steps_over_nul_bytes(void **state)
+{
+	static const char text[] = "{\"a\": 4\0, \"b\": {\"c\": 1}}";
+	int line, col;
+
+	(void)state;
+	assert_int_equal(json_locate(text, sizeof(text) - 1, "/b/c", &line, &col), 0);
+	assert_int_equal(col, 22);
+}
+
 static void parse_errors_have_line_and_column(void **state)
 {
 	struct json_error err;
@@ -151,6 +162,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(locate_finds_values_by_pointer),
 		cmocka_unit_test(locate_fails_softly),
+		cmocka_unit_test(locate_steps_over_nul_bytes),
 		cmocka_unit_test(parse_errors_have_line_and_column),
 		cmocka_unit_test(references_are_found_at_any_depth),
 		cmocka_unit_test(type_table_maps_paths_and_names),
