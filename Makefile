@@ -144,6 +144,7 @@ fuzz-check:
 			echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
 			mkdir -p "fuzz/corpus/$${t#fuzz/fuzz-}"; \
 			$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=0 \
+				-artifact_prefix=fuzz/build/ \
 				"fuzz/corpus/$${t#fuzz/fuzz-}" fuzz/seeds/$${t#fuzz/fuzz-} \
 				>fuzz/build/$${t#fuzz/fuzz-}.log 2>&1 || \
 				{ tail -n 40 fuzz/build/$${t#fuzz/fuzz-}.log; exit 1; }; \
