@@ -540,11 +540,16 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "Azure Batch account key",
 	  "(?<![" B64 "=])(?<s>[" B64 "=]{88})(?![" B64 "=])",
 	  "h.azure", 4.5, v_batch, 0 },
+	/*
+	 * A quoted password of fewer than 8 characters is below every policy
+	 * Azure enforces (Entra ID, SQL): in code such short literals are
+	 * fixtures and names far more often than credentials.
+	 */
 	{ "SEC040", "password-assignment", "generic_secret",
 	  "Password or secret assigned in code or configuration",
 	  "(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\\-]{0,40}(?:password|passwd|pwd|secret|token|api[_\\-]?key|"
 	  "access[_\\-]?key|private[_\\-]?key|(?<![a-z])pass)\\\\?[\"']?\\s*(?:=>|:=|=|:(?=[\\s\"'\\\\])|\\|\\|)\\s*"
-	  "(?:\\\\?[\"'](?<s>[^\"'\\\\\\r\\n]{6,200})\\\\?[\"']|(?<t>[A-Za-z0-9][^\\s\"',;]{7,200}))",
+	  "(?:\\\\?[\"'](?<s>[^\"'\\\\\\r\\n]{8,200})\\\\?[\"']|(?<t>[A-Za-z0-9][^\\s\"',;]{7,200}))",
 	  "swor|sswd|pwd|cret|oken|ikey|i_key|i-key|skey|_key|_pass",
 	  2.5, v_assignment, 0 },
 	{ "SEC044", "config-setting-password", "generic_secret",

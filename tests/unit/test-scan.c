@@ -119,7 +119,7 @@ static void tokens_and_urls(void **state)
 	char *sig = b64run(43, 15);
 	char *hex = alnumrun(40, 13, "0123456789abcdef"), *b32 = alnumrun(52, 14, "abcdefghijklmnopqrstuvwxyz234567");
 	char *hex32 = alnumrun(32, 16, "0123456789abcdef"), *b62 = alnumrun(52, 17, ALNUM);
-	struct row rows[43];
+	struct row rows[44];
 	size_t i = 0;
 
 	(void)state;
@@ -156,6 +156,7 @@ static void tokens_and_urls(void **state)
 	ROW("SEC040", "private const string SmtpPassword = \"mysmtppassword\";");
 	ROW("SEC044", "<add key=\"SmtpPassword\" value=\"%.12s\" />", gh);
 	/* look-alikes */
+	ROW("", "\"hubAccessKey\": \"abc123\"");
 	ROW("", "<add key=\"SmtpPasswordSecretName\" value=\"smtp-password\" />");
 	ROW("", "password_variable = \"SMTP_PASSWORD\"");
 	ROW("", "see jira: IssueTrackerConnectorSvc.");
