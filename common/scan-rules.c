@@ -3,10 +3,12 @@
  * JIT); the named group "s" is the secret, otherwise the whole match.
  * Keywords are the literal prefilter: a rule runs only on text where one
  * of them occurs (case-insensitively), so they must be in every match.
- * The prefilter looks for a keyword's first two bytes first, so a keyword
- * is the part of the word that starts with a rare pair ("cret" rather
- * than "secret", "T3" rather than "ATATT3"): the regular expression
- * checks the rest.
+ * The prefilter looks at a keyword's first four bytes (teddy.c), then
+ * its first two, so a keyword is the part of the word that starts rare
+ * ("cret" rather than "secret", "TT3" rather than "ATATT3", "4Q~" for
+ * the digit before an Entra secret's "Q~"): the regular expression
+ * checks the rest. Keywords of three bytes or more filter far better
+ * than two.
  *
  * Formats follow the issuers' own documentation where there is one
  * (Microsoft's identifiable keys carry a fixed signature at a fixed
@@ -421,7 +423,7 @@ const struct scan_rule scan_builtin_rules[] = {
 	{ "SEC013", "entra-client-secret", "entra_client_secret",
 	  "Microsoft Entra ID client secret",
 	  "(?<![A-Za-z0-9_~.\\-+/])(?<s>[A-Za-z0-9_~.\\-]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34})(?![A-Za-z0-9_~.\\-+/])",
-	  "Q~", 0, NULL, 0 },
+	  "0Q~|1Q~|2Q~|3Q~|4Q~|5Q~|6Q~|7Q~|8Q~|9Q~", 0, NULL, 0 },
 	{ "SEC014", "client-secret-assignment", "entra_client_secret",
 	  "Client secret assigned in code or configuration",
 	  "(?i:client[_.\\-]?secret|app[_.\\-]?secret|clientsecret)[\"']?\\s*(?:[:=]|=>)\\s*[\"']?"
@@ -434,7 +436,7 @@ const struct scan_rule scan_builtin_rules[] = {
 	{ "SEC016", "azure-sas-signature", "azure_sas_token",
 	  "Azure shared access signature (sig=)",
 	  "(?i)(?:(?<=[?&;\\s\"'=])|^)(?:sig|dsas_secret)=(?<s>[A-Za-z0-9%+/]{40,129}(?:=|%3d))",
-	  "g=|dsas", 0, v_sas, 0 },
+	  "ig=|dsas", 0, v_sas, 0 },
 	{ "SEC017", "logic-app-url", "azure_function_logicapp_key",
 	  "Logic App or Power Automate trigger URL with its signature",
 	  "(?i)https://[a-z0-9.\\-]+\\.logic\\.azure\\.(?:com|us|cn)(?::\\d+)?/[^\\s\"'<>]*?[?&]sig=(?<s>[A-Za-z0-9_\\-%]{20,})",
@@ -484,11 +486,11 @@ const struct scan_rule scan_builtin_rules[] = {
 	{ "SEC027", "atlassian-api-token", "bitbucket_atlassian_token",
 	  "Atlassian API token",
 	  "(?<![A-Za-z0-9_\\-])(?<s>ATATT3[A-Za-z0-9_\\-=]{150,250})",
-	  "T3", 3.0, NULL, 0 },
+	  "TT3", 3.0, NULL, 0 },
 	{ "SEC028", "atlassian-access-token", "bitbucket_atlassian_token",
 	  "Atlassian or Bitbucket access token",
 	  "(?<![A-Za-z0-9_\\-])(?<s>ATCTT3xFfG[A-Za-z0-9+/=_\\-]{50,})",
-	  "T3", 3.0, NULL, 0 },
+	  "TT3", 3.0, NULL, 0 },
 	{ "SEC029", "bitbucket-app-password", "bitbucket_atlassian_token",
 	  "Bitbucket app password",
 	  "(?<![A-Za-z0-9_\\-])[A-Za-z0-9_\\-]{1,30}[\"']?:\\s?[\"']?(?<s>ATBB[A-Za-z0-9_=.\\-]{20,})",
@@ -519,7 +521,7 @@ const struct scan_rule scan_builtin_rules[] = {
 	{ "SEC035", "apim-direct-management-key", "azure_other_service_key",
 	  "Azure API Management direct management or Git key",
 	  "(?<s>(?:git|integration|SharedAccessSignature\\s+uid=\\w+)&\\d{12}&[" B64 "]{86}==)" NB64_AFTER,
-	  "t&|n&|gnature", 0, v_apim_direct, 0 },
+	  "it&|on&|gnature", 0, v_apim_direct, 0 },
 	{ "SEC036", "app-configuration-connection-string", "azure_other_service_key",
 	  "Azure App Configuration connection string",
 	  "(?i)Endpoint=https://[^;\\s]+\\.azconfig\\.io;Id=[^;\\s]+;Secret=(?<s>[" B64 "]{42,44}={0,2})",

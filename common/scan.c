@@ -7,6 +7,7 @@
 #include "baseline.h"
 #include "json.h"
 #include "strbuf.h"
+#include "teddy.h"
 #include "usage.h"
 
 #include <ctype.h>
@@ -58,6 +59,7 @@ struct scanner {
 	uint64_t *bigram;            /* 65536 bits: raw byte pairs that may start a keyword */
 	uint16_t *kw_start;          /* 65536: by lowercase pair, the first keyword... */
 	uint8_t *kw_count;           /* ...and how many start with it */
+	struct teddy *teddy;         /* the vectorised pass before the bigrams */
 	struct allow *allow;
 	size_t allow_nr, allow_alloc;
 	const struct baseline *baseline;
@@ -87,8 +89,11 @@ struct scanner {
 
 static unsigned char lc[256];
 
-/* Bytes the JSON walkers stop at: quotes, escapes, brackets, commas. */
-enum { J_QUOTE = 1, J_SYNTAX = 2 };
+/*
+ * Bytes the JSON walkers stop at: quotes and escapes; brackets and
+ * commas; what ends a string on one line; what opens or closes an object.
+ */
+enum { J_QUOTE = 1, J_SYNTAX = 2, J_STREND = 4, J_OBJECT = 8 };
 static unsigned char jclass[256];
 
 static void init_lc(void)
@@ -98,6 +103,12 @@ static void init_lc(void)
 	jclass['"'] = jclass['\\'] = J_QUOTE;
 	jclass['{'] = jclass['}'] = jclass['['] = jclass[']'] = jclass[','] = J_SYNTAX;
 	jclass['"'] |= J_SYNTAX;
+	jclass['"'] |= J_STREND;
+	jclass['\\'] |= J_STREND;
+	jclass['\n'] |= J_STREND;
+	jclass['"'] |= J_OBJECT;
+	jclass['{'] |= J_OBJECT;
+	jclass['}'] |= J_OBJECT;
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -322,6 +333,8 @@ static void build_prefilter(struct scanner *s)
 	free(s->bigram);
 	free(s->kw_start);
 	free(s->kw_count);
+	teddy_free(s->teddy);
+	s->teddy = teddy_new();
 	s->bigram = xcalloc(65536 / 64, sizeof(*s->bigram));
 	s->kw_start = xcalloc(65536, sizeof(uint16_t));
 	s->kw_count = xcalloc(65536, 1);
@@ -341,6 +354,7 @@ static void build_prefilter(struct scanner *s)
 
 					s->bigram[raw >> 6] |= (uint64_t)1 << (raw & 63);
 				}
+			teddy_add(s->teddy, s->kws[i].lc, s->kws[i].len);
 			if (!s->kw_count[pair])
 				s->kw_start[pair] = (uint16_t)i;
 			if (s->kw_count[pair] < 255)
@@ -349,6 +363,7 @@ static void build_prefilter(struct scanner *s)
 		}
 	}
 	s->first[256] = i;
+	teddy_compile(s->teddy);
 }
 
 struct cfg_ctx {
@@ -504,6 +519,7 @@ void scanner_free(struct scanner *s)
 	free(s->bigram);
 	free(s->kw_start);
 	free(s->kw_count);
+	teddy_free(s->teddy);
 	strbuf_release(&s->unit);
 	strbuf_release(&s->ptr);
 	strbuf_release(&s->tmp);
@@ -978,31 +994,54 @@ static void mark_hit(struct scanner *s, size_t rule)
  */
 typedef void (*hit_fn)(void *data, size_t off, size_t rule);
 
+struct prefilter_ctx {
+	const struct scanner *s;
+	const unsigned char *p;
+	size_t len;
+	hit_fn fn;
+	void *data;
+};
+
+/* The keywords that start at p[i], if any. */
+static inline void keywords_at(const struct prefilter_ctx *c, size_t i)
+{
+	const struct scanner *s = c->s;
+	const unsigned char *p = c->p;
+	unsigned raw = p[i] | ((unsigned)p[i + 1] << 8), pair;
+	size_t k, end;
+
+	if (!(s->bigram[raw >> 6] >> (raw & 63) & 1))
+		return;
+	pair = ((unsigned)lc[p[i]] << 8) | lc[p[i + 1]];
+	for (k = s->kw_start[pair], end = k + s->kw_count[pair]; k < end; k++) {
+		const struct kw *w = &s->kws[k];
+		size_t j;
+
+		if (w->len > c->len - i)
+			continue;
+		for (j = 2; j < w->len && (unsigned char)w->lc[j] == lc[p[i + j]]; j++)
+			;
+		if (j >= w->len)
+			c->fn(c->data, i, w->rule);
+	}
+}
+
+/* A position the vector pass let through: confirm with the bigrams. */
+static void candidate(void *data, size_t off)
+{
+	keywords_at(data, off);
+}
+
 static void prefilter(struct scanner *s, const char *buf, size_t len, hit_fn fn, void *data)
 {
-	const unsigned char *p = (const unsigned char *)buf;
+	struct prefilter_ctx c = { s, (const unsigned char *)buf, len, fn, data };
+	size_t i;
 
 	if (len < 2)
 		return;
-	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned raw = p[i] | ((unsigned)p[i + 1] << 8), pair;
-		size_t k, end;
-
-		if (!(s->bigram[raw >> 6] >> (raw & 63) & 1))
-			continue;
-		pair = ((unsigned)lc[p[i]] << 8) | lc[p[i + 1]];
-		for (k = s->kw_start[pair], end = k + s->kw_count[pair]; k < end; k++) {
-			const struct kw *w = &s->kws[k];
-			size_t j;
-
-			if (w->len > len - i)
-				continue;
-			for (j = 2; j < w->len && (unsigned char)w->lc[j] == lc[p[i + j]]; j++)
-				;
-			if (j >= w->len)
-				fn(data, i, w->rule);
-		}
-	}
+	i = teddy_scan(s->teddy, c.p, len, candidate, &c);
+	for (; i + 1 < len; i++)
+		keywords_at(&c, i);
 }
 
 /* ------------------------------------------------------------- JSON mode */
@@ -1031,10 +1070,12 @@ static size_t string_end(const char *buf, size_t len, size_t q)
 {
 	size_t j = q + 1;
 
-	while (j < len && buf[j] != '"' && buf[j] != '\n') {
-		if (buf[j] == '\\')
+	for (;;) {
+		while (j < len && !(jclass[(unsigned char)buf[j]] & J_STREND))
 			j++;
-		j++;
+		if (j >= len || buf[j] != '\\')
+			break;
+		j += 2;
 	}
 	return j < len ? j : len;
 }
@@ -1087,12 +1128,12 @@ static int locate_unit(struct json_walk *w, size_t off)
 
 	if (w->line_start != (size_t)-1 && w->line_start <= off && w->nl_seen <= off) {
 		/* hits come in order: look for newlines only past what was seen */
-		const char *nl;
 		size_t from = w->nl_seen > w->line_start ? w->nl_seen : w->line_start;
 
-		ls = w->line_start;
-		while ((nl = memchr(buf + from, '\n', off - from)))
-			from = ls = (size_t)(nl - buf) + 1;
+		/* the last newline in [from, off): each byte is looked at once */
+		for (i = off; i > from && buf[i - 1] != '\n'; i--)
+			;
+		ls = i > from ? i : w->line_start;
 	} else {
 		for (ls = off; ls > 0 && buf[ls - 1] != '\n'; ls--)
 			;
@@ -1382,8 +1423,13 @@ static void scan_secure_objects(struct scan_ctx *x)
 	size_t *stack = NULL, nr = 0, alloc = 0, h = 0, done = (size_t)-1, i = 0;
 
 	while (i < x->len && h < s->secure_nr) {
-		size_t next = i + 1;
+		size_t next;
 
+		while (i < x->len && !(jclass[(unsigned char)buf[i]] & J_OBJECT))
+			i++;
+		if (i >= x->len)
+			break;
+		next = i + 1;
 		if (buf[i] == '"') {
 			next = string_end(buf, x->len, i) + 1;
 		} else if (buf[i] == '{') {

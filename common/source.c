@@ -178,9 +178,14 @@ struct path_list {
 	size_t nr, alloc;
 };
 
-static int name_cmp(const void *a, const void *b)
+struct dent {
+	char *name;
+	unsigned char type;     /* d_type: DT_UNKNOWN when the file system does not say */
+};
+
+static int dent_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
 }
 
 static int has_json_ext(const char *name)
@@ -225,7 +230,7 @@ static int walk_dir(git_repository *repo, const char *top, struct strbuf *rel,
 	struct strbuf full = STRBUF_INIT;
 	DIR *d;
 	struct dirent *de;
-	char **names = NULL;
+	struct dent *names = NULL;
 	size_t nr = 0, alloc = 0, mark = rel->len;
 	int ret = 0;
 
@@ -243,24 +248,32 @@ static int walk_dir(git_repository *repo, const char *top, struct strbuf *rel,
 					     !strcmp(de->d_name, "..") || !strcmp(de->d_name, ".git")))
 			continue;
 		ALLOC_GROW(names, nr + 1, alloc);
-		names[nr++] = xstrdup(de->d_name);
+		names[nr].name = xstrdup(de->d_name);
+		names[nr++].type = de->d_type;
 	}
 	closedir(d);
 	if (nr > 1)
-		qsort(names, nr, sizeof(*names), name_cmp);
+		qsort(names, nr, sizeof(*names), dent_cmp);
 	for (size_t i = 0; i < nr && !ret; i++) {
 		struct stat st;
 		size_t fmark = full.len;
 		struct source_entry e = { NULL, SENTRY_FILE, { { 0 } }, 0 };
+		const char *name = names[i].name;
 
-		strbuf_addf(&full, "/%s", names[i]);
+		strbuf_addf(&full, "/%s", name);
 		strbuf_setlen(rel, mark);
-		strbuf_addstr(rel, names[i]);
+		strbuf_addstr(rel, name);
 		e.path = rel->buf;
-		if (lstat(full.buf, &st)) {
+		/* readdir() told the type: one system call per file saved */
+		memset(&st, 0, sizeof(st));
+		if (names[i].type == DT_REG)
+			st.st_mode = S_IFREG;
+		else if (names[i].type == DT_DIR)
+			st.st_mode = S_IFDIR;
+		if (!st.st_mode && lstat(full.buf, &st)) {
 			e.kind = SENTRY_OTHER;
 			ret = fn(&e, data);
-		} else if (S_ISDIR(st.st_mode) && has_json_ext(names[i])) {
+		} else if (S_ISDIR(st.st_mode) && has_json_ext(name)) {
 			/* "pipeline/x.json/" is a directory where a file belongs */
 			e.kind = SENTRY_DIR;
 			ret = fn(&e, data);
@@ -289,7 +302,7 @@ static int walk_dir(git_repository *repo, const char *top, struct strbuf *rel,
 	}
 	strbuf_setlen(rel, mark);
 	for (size_t i = 0; i < nr; i++)
-		free(names[i]);
+		free(names[i].name);
 	free(names);
 	strbuf_release(&full);
 	return ret;
