@@ -299,8 +299,18 @@ static int v_assignment(const struct scan_match *m)
 			    !strncasecmp(s + i, "token", 5))
 				if (n < 24 || !has_digit_and_letter(s, n))
 					return 0;
-	for (size_t i = 0; i + 6 <= kn; i++)
-		if (!strncasecmp(k + i, "public", 6) || !strncasecmp(k + i, "encryp", 6))
+	/*
+	 * "credential" names objects more often than secrets (SQL's
+	 * CREDENTIAL = WorkspaceIdentity, credential=credential): only a
+	 * quoted value with letters and digits counts.
+	 */
+	for (size_t i = 0; i + 10 <= kn; i++)
+		if (!strncasecmp(k + i, "credential", 10) && (!quoted || !has_digit_and_letter(s, n)))
+			return 0;
+	/* public keys, encrypted blobs, anti-forgery tokens: not secrets */
+	for (size_t i = 0; i + 4 <= kn; i++)
+		if (!strncasecmp(k + i, "csrf", 4) || !strncasecmp(k + i, "xsrf", 4) ||
+		    (i + 6 <= kn && (!strncasecmp(k + i, "public", 6) || !strncasecmp(k + i, "encryp", 6))))
 			return 0;
 	/* unquoted, an identifier-like word of lowercase letters is a variable */
 	if (!quoted && !memchr(s, ' ', n) && n < 12) {
@@ -321,6 +331,8 @@ static int v_conn_password(const struct scan_match *m)
 
 	if (n < 4 || is_reference(s, n))
 		return 0;
+	if (s[n - 1] == '(')
+		return 0; /* password = os.getenv(...): a call */
 
 	if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_!.~+-?%^&=#",
 		    s[0]))
@@ -354,6 +366,10 @@ static int v_curl(const struct scan_match *m)
 	size_t n = m->s_end - m->s_start;
 
 	if (is_placeholder_word(s, n))
+		return 0;
+	/* "-u token:", an API key as the user: random, not a name */
+	if (m->s_end < m->unit_len && m->unit[m->s_end] == ':' &&
+	    (!has_digit_and_letter(s, n) || scan_entropy(s, n) < 3.0))
 		return 0;
 	/* the user part (back to the option) must be a literal too */
 	for (size_t i = m->s_start; i > m->start && !isspace((unsigned char)m->unit[i - 1]); i--)
@@ -549,11 +565,16 @@ const struct scan_rule scan_builtin_rules[] = {
 	 */
 	{ "SEC040", "password-assignment", "generic_secret",
 	  "Password or secret assigned in code or configuration",
-	  "(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\\-]{0,40}(?:password|passwd|pwd|secret|token|api[_\\-]?key|"
-	  "access[_\\-]?key|private[_\\-]?key|(?<![a-z])pass)\\\\?[\"']?\\s*(?:=>|:=|=|:(?=[\\s\"'\\\\])|\\|\\|)\\s*"
+	  "(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\\-]{0,40}(?:password|passwd|pwd|secret|token|credentials?|api[_\\-]?key|"
+	  "access[_\\-]?key|private[_\\-]?key|(?<![a-z])pass)\\\\?[\"']?\\s*(?:=>|:=|=|:(?=[\\s\"'\\\\])|\\|\\|)[ \\t]*"
 	  "(?:\\\\?[\"'](?<s>[^\"'\\\\\\r\\n]{8,200})\\\\?[\"']|(?<t>[A-Za-z0-9][^\\s\"',;]{7,200}))",
-	  "swor|sswd|pwd|cret|oken|ikey|i_key|i-key|skey|_key|_pass",
+	  "swor|sswd|pwd|cret|oken|dential|ikey|i_key|i-key|skey|_key|_pass",
 	  2.5, v_assignment, 0 },
+	{ "SEC045", "secret-default-argument", "generic_secret",
+	  "Password or secret given as the default of a setting lookup (getenv(\"TOKEN\", \"...\"))",
+	  "(?i)\\(\\s*[\"'][A-Za-z0-9_.\\-]{0,40}(?:password|passwd|pwd|secret|token|api[_\\-]?key|access[_\\-]?key)"
+	  "[\"']\\s*,\\s*[\"'](?<s>[^\"'\\\\\\r\\n]{8,200})[\"']\\s*\\)",
+	  "swor|sswd|pwd|cret|oken|ikey|i_key|i-key|skey|_key", 2.5, v_assignment, 0 },
 	{ "SEC044", "config-setting-password", "generic_secret",
 	  "Password or secret in a .NET configuration setting (<add key=... value=...>)",
 	  "(?i)<add\\s+key\\s*=\\s*[\"'][^\"']*(?:password|passwd|pwd|secret|token|api[_\\-]?key|access[_\\-]?key)"
@@ -561,7 +582,8 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "<add", 0, v_assignment, 0 },
 	{ "SEC041", "curl-basic-auth", "generic_secret",
 	  "Password on a curl command line",
-	  "(?i)\\bcurl\\b[\\s\\S]{0,200}?\\s(?:-u|--user)\\s*['\"]?[^\\s:'\"]{0,100}:['\"]?(?<s>[^\\s'\"]{3,200})",
+	  "(?i)\\bcurl\\b[\\s\\S]{0,200}?\\s(?:-u|--user)\\s*['\"]?"
+	  "(?:[^\\s:'\"]{0,100}:['\"]?(?<s>[^\\s'\"]{3,200})|(?<t>[^\\s:'\"]{10,100}):(?=['\"]?(?:\\s|$)))",
 	  "curl", 0, v_curl, 0 },
 };
 

@@ -119,7 +119,7 @@ static void tokens_and_urls(void **state)
 	char *sig = b64run(43, 15);
 	char *hex = alnumrun(40, 13, "0123456789abcdef"), *b32 = alnumrun(52, 14, "abcdefghijklmnopqrstuvwxyz234567");
 	char *hex32 = alnumrun(32, 16, "0123456789abcdef"), *b62 = alnumrun(52, 17, ALNUM);
-	struct row rows[44];
+	struct row rows[53];
 	size_t i = 0;
 
 	(void)state;
@@ -155,6 +155,10 @@ static void tokens_and_urls(void **state)
 	ROW("SEC032", "Atlassian_key = \"%s\"", "QmvTrwXpLkaZnYbHcJdFgSeR");
 	ROW("SEC040", "private const string SmtpPassword = \"mysmtppassword\";");
 	ROW("SEC044", "<add key=\"SmtpPassword\" value=\"%.12s\" />", gh);
+	/* a token as curl's user; a secret as the default of a lookup; a quoted credential */
+	ROW("SEC041", "curl -u \"%.14s:\" https://api.internal/v1/charges", gh);
+	ROW("SEC045", "token = os.getenv(\"API_TOKEN\", \"%.20s\")", gh);
+	ROW("SEC040", "\"credentials\": \"%s\"", hex);
 	/* look-alikes */
 	ROW("", "\"hubAccessKey\": \"abc123\"");
 	ROW("", "<add key=\"SmtpPasswordSecretName\" value=\"smtp-password\" />");
@@ -175,6 +179,13 @@ static void tokens_and_urls(void **state)
 	ROW("", "CA_B64=LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJzekNDQVZtZ0F3SUJBZ0lVWm1GclpTMWpaWEowTFdadmNpMTFibWwwTFhSbGMzUnoKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=");
 	ROW("", "Server=db;User ID=app;Password=#{db_password};");
 	ROW("", "curl --user \"$CI_USER:$CI_PASSWORD\" https://ci.internal/api");
+	/* an empty value does not take the next line's; anti-forgery tokens; credential objects */
+	ROW("", "GITHUB_API_KEY=\nDYNATRACE_API_KEY=\n");
+	ROW("", "csrf-token=%s", sig);
+	ROW("", "CREATE EXTERNAL DATA SOURCE s WITH (LOCATION = 'x', CREDENTIAL = WorkspaceIdentity)");
+	ROW("", "client = SecretClient(vault_url=uri, credential=credential)");
+	ROW("", "password = os.getenv(\"DB_PASSWORD\", \"changeme\")");
+	ROW("", "curl -u \"username:\" https://api.internal/v1");
 #undef ROW
 	assert_int_equal(i, ARRAY_SIZE(rows));
 	check_rows(rows, ARRAY_SIZE(rows));
