@@ -141,6 +141,12 @@ static int v_digit_letter(const struct scan_match *m)
 	return has_digit_and_letter(m->unit + m->s_start, m->s_end - m->s_start);
 }
 
+/* A key id mixes letters and digits: "AKIAABCDEFGHIJKLMNOP" is a name */
+static int v_aws_key_id(const struct scan_match *m)
+{
+	return has_digit_and_letter(m->unit + m->s_start, m->s_end - m->s_start);
+}
+
 static int v_search(const struct scan_match *m)
 {
 	return unit_has(m, ".search.windows.net") && v_digit_letter(m);
@@ -558,6 +564,41 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "Azure Batch account key",
 	  "(?<![" B64 "=])(?<s>[" B64 "=]{88})(?![" B64 "=])",
 	  "h.azure", 4.5, v_batch, 0 },
+	/*
+	 * Tokens of other services that data pipelines and notebooks call,
+	 * each recognised by the prefix its issuer gives it.
+	 */
+	{ "SEC046", "databricks-token", "other_token",
+	  "Azure Databricks personal access token",
+	  "(?<![A-Za-z0-9])(?<s>dapi[0-9a-f]{32}(?:-\\d)?)(?![A-Za-z0-9])",
+	  "dapi", 3.0, NULL, 0 },
+	{ "SEC047", "teams-webhook-url", "other_token",
+	  "Microsoft Teams incoming webhook URL (anyone holding it can post)",
+	  "(?i)https://[a-z0-9.\\-]+\\.webhook\\.office\\.com/webhookb2/[0-9a-f\\-]{36}@[0-9a-f\\-]{36}"
+	  "/IncomingWebhook/(?<s>[0-9a-f]{32})/[0-9a-f\\-]{36}",
+	  "okb2/", 0, NULL, 0 },
+	{ "SEC048", "slack-token", "other_token",
+	  "Slack token or webhook URL",
+	  "(?<![A-Za-z0-9])(?<s>xox[abposr]-[0-9]{8,13}-[0-9A-Za-z\\-]{10,}|"
+	  "https://hooks\\.slack\\.com/services/T[0-9A-Z]{8,12}/B[0-9A-Z]{8,12}/[0-9A-Za-z]{24})",
+	  "xoxa|xoxb|xoxp|xoxo|xoxs|xoxr|ks.slack", 3.0, NULL, 0 },
+	{ "SEC049", "aws-access-key-id", "other_token",
+	  "AWS access key ID (its secret key is seldom far)",
+	  "(?<![A-Z0-9])(?<s>(?:AKIA|ASIA)[A-Z2-7]{16})(?![A-Z0-9])",
+	  "AKIA|ASIA", 3.0, v_aws_key_id, 0 },
+	{ "SEC050", "google-api-key", "other_token",
+	  "Google API key",
+	  "(?<![A-Za-z0-9_\\-])(?<s>AIza[0-9A-Za-z_\\-]{35})(?![A-Za-z0-9_\\-])",
+	  "AIza", 3.0, NULL, 0 },
+	{ "SEC051", "openai-key", "other_token",
+	  "OpenAI API key",
+	  "(?<![A-Za-z0-9_\\-])(?<s>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\\-]{20,}T3BlbkFJ[A-Za-z0-9_\\-]{20,})",
+	  "T3BlbkFJ", 3.0, NULL, 0 },
+	{ "SEC052", "service-api-key", "other_token",
+	  "Stripe, npm, PyPI or GitLab token",
+	  "(?<![A-Za-z0-9_\\-])(?<s>(?:sk|rk)_live_[0-9A-Za-z]{24,99}|"
+	  "npm_[A-Za-z0-9]{36}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}|glpat-[0-9A-Za-z_\\-]{20})(?![A-Za-z0-9_\\-])",
+	  "k_live_|npm_|cHlwaS5vcmc|glpat-", 3.0, NULL, 0 },
 	/*
 	 * A quoted password of fewer than 8 characters is below every policy
 	 * Azure enforces (Entra ID, SQL): in code such short literals are

@@ -192,6 +192,42 @@ static void tokens_and_urls(void **state)
 	free(gh); free(q); free(hex); free(b32); free(sig); free(hex32); free(b62);
 }
 
+static void other_service_tokens(void **state)
+{
+	char *hex = alnumrun(32, 21, "0123456789abcdef"), *an = alnumrun(60, 22, ALNUM);
+	char *b32 = alnumrun(16, 23, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+	char *uuid = xstrdup("3f2c9a4e-8b1d-4c6f-9e2a-7d5b1c3e8f04");
+	struct row rows[18];
+	size_t i = 0;
+
+	(void)state;
+#define ROW(id, ...) (rows[i].rule = (id), rows[i++].text = xstrfmt(__VA_ARGS__))
+	ROW("SEC046", "spark.conf.set(\"databricks.token\", \"dapi%s\")", hex);
+	ROW("SEC047", "\"url\": \"https://contoso.webhook.office.com/webhookb2/%s@%s/IncomingWebhook/%s/%s\"",
+	    uuid, uuid, hex, uuid);
+	ROW("SEC048", "SLACK=xoxb-2718281828-3141592653-%.24s", an);
+	ROW("SEC048", "https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/%.24s", an);
+	ROW("SEC049", "aws_access_key_id = AKIA%s", b32);
+	ROW("SEC050", "maps_key: AIza%.35s", an);
+	ROW("SEC051", "OPENAI_API_KEY=sk-proj-%.20sT3BlbkFJ%.20s", an, an + 20);
+	ROW("SEC052", "stripe.api_key = \"sk_live_%.24s\"", an);
+	ROW("SEC052", "//registry.npmjs.org/:_authToken=npm_%.36s", an);
+	ROW("SEC052", "GITLAB_TOKEN=glpat-%.20s", an);
+	/* look-alikes */
+	ROW("", "dapi%.31s", hex);
+	ROW("", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE");
+	ROW("", "aws_access_key_id = AKIAABCDEFGHIJKLMNOP");
+	ROW("", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX");
+	ROW("", "sk_test_%.24s", an);
+	ROW("", "npm_config_registry=https://registry.npmjs.org/");
+	ROW("", "AIzaSy-your-google-api-key-goes-here-please");
+	ROW("", "xoxb-not-a-token");
+#undef ROW
+	assert_int_equal(i, ARRAY_SIZE(rows));
+	check_rows(rows, ARRAY_SIZE(rows));
+	free(hex); free(an); free(b32); free(uuid);
+}
+
 static void json_strings_are_unescaped_and_located(void **state)
 {
 	struct findings f = FINDINGS_INIT;
@@ -274,6 +310,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(azure_key_formats),
 		cmocka_unit_test(tokens_and_urls),
+		cmocka_unit_test(other_service_tokens),
 		cmocka_unit_test(json_strings_are_unescaped_and_located),
 		cmocka_unit_test(linked_service_inline_secret),
 		cmocka_unit_test(fingerprints_ignore_lines),
