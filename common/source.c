@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -222,26 +223,30 @@ static int ignored_untracked(git_repository *repo, const char *path)
  * Walk a directory tree, sorted by name, never following a symbolic link
  * to a directory (so a link loop cannot trap us); links to files are
  * read through. Dot-directories (.git) are skipped, and in a work tree
- * (repo not NULL) what git ignores.
+ * (repo not NULL) what git ignores. Directories are opened relative to
+ * their parent, and entries carry their directory's descriptor, so that
+ * no path is looked up from the top twice.
  */
-static int walk_dir(git_repository *repo, const char *top, struct strbuf *rel,
+static int walk_dir(git_repository *repo, int parent, const char *dir, struct strbuf *rel,
 		    int (*fn)(const struct source_entry *e, void *data), void *data, int depth)
 {
-	struct strbuf full = STRBUF_INIT;
-	DIR *d;
+	int dfd = openat(parent, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 	struct dirent *de;
 	struct dent *names = NULL;
 	size_t nr = 0, alloc = 0, mark = rel->len;
 	int ret = 0;
 
-	strbuf_addf(&full, "%s%s", top, rel->buf);
-	d = opendir(full.len ? full.buf : ".");
 	if (!d) {
-		struct source_entry e = { rel->buf, SENTRY_DIR, { { 0 } }, 0 };
+		struct source_entry e = SOURCE_ENTRY_INIT;
+		int err = errno;
 
-		strbuf_release(&full);
+		if (dfd >= 0)
+			close(dfd);
+		e.path = rel->buf;
+		e.kind = SENTRY_DIR;
 		return depth ? fn(&e, data) : set_error("cannot open directory '%s': %s",
-							 top, strerror(errno));
+							 dir, strerror(err));
 	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' && (depth == 0 || !strcmp(de->d_name, ".") ||
@@ -251,26 +256,25 @@ static int walk_dir(git_repository *repo, const char *top, struct strbuf *rel,
 		names[nr].name = xstrdup(de->d_name);
 		names[nr++].type = de->d_type;
 	}
-	closedir(d);
 	if (nr > 1)
 		qsort(names, nr, sizeof(*names), dent_cmp);
 	for (size_t i = 0; i < nr && !ret; i++) {
 		struct stat st;
-		size_t fmark = full.len;
-		struct source_entry e = { NULL, SENTRY_FILE, { { 0 } }, 0 };
+		struct source_entry e = SOURCE_ENTRY_INIT;
 		const char *name = names[i].name;
 
-		strbuf_addf(&full, "/%s", name);
 		strbuf_setlen(rel, mark);
 		strbuf_addstr(rel, name);
 		e.path = rel->buf;
+		e.dirfd = dfd;
+		e.name = name;
 		/* readdir() told the type: one system call per file saved */
 		memset(&st, 0, sizeof(st));
 		if (names[i].type == DT_REG)
 			st.st_mode = S_IFREG;
 		else if (names[i].type == DT_DIR)
 			st.st_mode = S_IFDIR;
-		if (!st.st_mode && lstat(full.buf, &st)) {
+		if (!st.st_mode && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW)) {
 			e.kind = SENTRY_OTHER;
 			ret = fn(&e, data);
 		} else if (S_ISDIR(st.st_mode) && has_json_ext(name)) {
@@ -282,11 +286,11 @@ static int walk_dir(git_repository *repo, const char *top, struct strbuf *rel,
 			if (depth > 64 || ignored_untracked(repo, rel->buf))
 				ret = 0;
 			else
-				ret = walk_dir(repo, top, rel, fn, data, depth + 1);
+				ret = walk_dir(repo, dfd, name, rel, fn, data, depth + 1);
 		} else if (S_ISLNK(st.st_mode)) {
 			struct stat target;
 
-			if (!stat(full.buf, &target) && S_ISREG(target.st_mode))
+			if (!fstatat(dfd, name, &target, 0) && S_ISREG(target.st_mode))
 				e.kind = SENTRY_FILE;
 			else
 				e.kind = SENTRY_SYMLINK;
@@ -298,13 +302,12 @@ static int walk_dir(git_repository *repo, const char *top, struct strbuf *rel,
 			e.kind = SENTRY_OTHER;
 			ret = fn(&e, data);
 		}
-		strbuf_setlen(&full, fmark);
 	}
+	closedir(d);
 	strbuf_setlen(rel, mark);
 	for (size_t i = 0; i < nr; i++)
 		free(names[i].name);
 	free(names);
-	strbuf_release(&full);
 	return ret;
 }
 
@@ -332,7 +335,7 @@ struct tree_walk {
 static int tree_cb(const char *root, const git_tree_entry *te, void *payload)
 {
 	struct tree_walk *w = payload;
-	struct source_entry e;
+	struct source_entry e = SOURCE_ENTRY_INIT;
 
 	if (git_tree_entry_type(te) == GIT_OBJECT_TREE)
 		return 0;
@@ -355,10 +358,13 @@ int source_walk(struct source *s, const char *prefix,
 	case SOURCE_WORKTREE:
 	case SOURCE_DIR: {
 		struct strbuf rel = STRBUF_INIT;
+		char *top = xstrfmt("%s%s", s->dir, prefix);
 		int ret;
 
 		strbuf_addstr(&rel, prefix);
-		ret = walk_dir(s->kind == SOURCE_WORKTREE ? s->repo : NULL, s->dir, &rel, fn, data, 0);
+		ret = walk_dir(s->kind == SOURCE_WORKTREE ? s->repo : NULL, AT_FDCWD,
+			       *top ? top : ".", &rel, fn, data, 0);
+		free(top);
 		strbuf_release(&rel);
 		return ret;
 	}
@@ -371,7 +377,7 @@ int source_walk(struct source *s, const char *prefix,
 		}
 		for (; pos < n; pos++) {
 			const git_index_entry *ie = git_index_get_byindex(s->index, pos);
-			struct source_entry e;
+			struct source_entry e = SOURCE_ENTRY_INIT;
 			int ret;
 
 			if (strncmp(ie->path, prefix, plen))
@@ -432,6 +438,11 @@ int source_read(struct source *s, const struct source_entry *e, struct strbuf *o
 		git_blob_free(blob);
 		return 0;
 	}
+	if (e->dirfd >= 0 && e->name && (s->kind == SOURCE_WORKTREE || s->kind == SOURCE_DIR)) {
+		if (strbuf_read_fileat(out, e->dirfd, e->name, 0) < 0)
+			return set_error("cannot read '%s': %s", e->path, strerror(errno));
+		return 0;
+	}
 	return source_read_path(s, e->path, out);
 }
 
@@ -450,7 +461,7 @@ int source_read_path(struct source *s, const char *path, struct strbuf *out)
 	}
 	case SOURCE_INDEX: {
 		const git_index_entry *ie = git_index_get_bypath(s->index, path, 0);
-		struct source_entry e;
+		struct source_entry e = SOURCE_ENTRY_INIT;
 
 		if (!ie)
 			return set_error("'%s' is not in the index", path);
@@ -462,7 +473,7 @@ int source_read_path(struct source *s, const char *path, struct strbuf *out)
 	}
 	case SOURCE_COMMIT: {
 		git_tree_entry *te = NULL;
-		struct source_entry e;
+		struct source_entry e = SOURCE_ENTRY_INIT;
 		int ret;
 
 		if (git_tree_entry_bypath(&te, s->tree, path) < 0) {

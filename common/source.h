@@ -56,7 +56,14 @@ struct source_entry {
 	enum source_entry_kind kind;
 	git_oid oid;             /* blob id (repository sources; zero for dirs) */
 	int has_oid;
+	/*
+	 * Folders: the entry's directory, open while the callback runs, and
+	 * the name in it, so that reading does not walk the path again.
+	 */
+	int dirfd;               /* -1: none */
+	const char *name;
 };
+#define SOURCE_ENTRY_INIT { NULL, SENTRY_FILE, { { 0 } }, 0, -1, NULL }
 
 /*
  * Call fn for every entry under prefix ("" for all; "workspace/" for a

@@ -141,7 +141,12 @@ void strbuf_add_pointer_token(struct strbuf *sb, const char *key)
 
 int strbuf_read_file(struct strbuf *sb, const char *path, size_t hint)
 {
-	int fd = open(path, O_RDONLY);
+	return strbuf_read_fileat(sb, AT_FDCWD, path, hint);
+}
+
+int strbuf_read_fileat(struct strbuf *sb, int dirfd, const char *path, size_t hint)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	size_t oldlen = sb->len;
 

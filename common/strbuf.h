@@ -40,5 +40,7 @@ void strbuf_add_pointer_token(struct strbuf *sb, const char *key);
 
 /* Read a whole file (0) or fail with errno set (-1). */
 int strbuf_read_file(struct strbuf *sb, const char *path, size_t hint);
+/* The same, path relative to the directory dirfd (openat(2)). */
+int strbuf_read_fileat(struct strbuf *sb, int dirfd, const char *path, size_t hint);
 
 #endif

@@ -219,7 +219,7 @@ void workspace_release(struct workspace *ws)
 int artifact_load(struct workspace *ws, struct artifact *a)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct source_entry e;
+	struct source_entry e = SOURCE_ENTRY_INIT;
 	const char *name;
 
 	if (a->loaded)
