@@ -148,7 +148,7 @@ int strbuf_read_fileat(struct strbuf *sb, int dirfd, const char *path, size_t hi
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	size_t oldlen = sb->len;
+	size_t oldlen = sb->len, size = 0;
 
 	if (fd < 0)
 		return -1;
@@ -160,6 +160,8 @@ int strbuf_read_fileat(struct strbuf *sb, int dirfd, const char *path, size_t hi
 		}
 		if (st.st_size > 0)
 			hint = (size_t)st.st_size;
+		if (S_ISREG(st.st_mode))
+			size = (size_t)st.st_size;
 	}
 	strbuf_grow(sb, hint ? hint : 8192);
 	for (;;) {
@@ -182,6 +184,9 @@ int strbuf_read_fileat(struct strbuf *sb, int dirfd, const char *path, size_t hi
 		if (!n)
 			break;
 		sb->len += (size_t)n;
+		/* a regular file read to its size: spare the read() that returns 0 */
+		if (size && sb->len - oldlen == size)
+			break;
 	}
 	sb->buf[sb->len] = '\0';
 	close(fd);
