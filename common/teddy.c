@@ -33,7 +33,7 @@
 
 struct lit {
 	unsigned char b[WIDTH];
-	int n;          /* 2 or 3 bytes significant */
+	int n;          /* bytes significant: 2 to WIDTH */
 	int bucket;
 };
 
@@ -272,15 +272,38 @@ static void refine(struct teddy *t)
 	}
 }
 
+static int lit_cmp(const void *a, const void *b)
+{
+	const struct lit *x = a, *y = b;
+
+	return memcmp(x->b, y->b, WIDTH);
+}
+
+/*
+ * Merging costs n^2 memory and about n^3 time: past this many literals
+ * (hundreds of user keywords), sorted runs of them start as the buckets.
+ */
+#define MERGE_MAX 160
+
 static void assign_buckets(struct teddy *t)
 {
 	size_t n = t->nr, groups = n;
-	struct group *g = xcalloc(n, sizeof(*g));
-	int *owner = xcalloc(n, sizeof(*owner));
-	double *delta = xcalloc(n * n, sizeof(*delta));
+	struct group *g;
+	int *owner;
+	double *delta;
 	int bucket = 0;
 
 	model_init();
+	if (n > MERGE_MAX) {
+		qsort(t->lits, n, sizeof(*t->lits), lit_cmp);
+		for (size_t i = 0; i < n; i++)
+			t->lits[i].bucket = (int)(i * BUCKETS / n);
+		refine(t);
+		return;
+	}
+	g = xcalloc(n, sizeof(*g));
+	owner = xcalloc(n, sizeof(*owner));
+	delta = xcalloc(n * n, sizeof(*delta));
 	for (size_t i = 0; i < n; i++) {
 		const struct lit *l = &t->lits[i];
 

@@ -170,6 +170,34 @@ static void switched_off_by_the_environment(void **state)
 	free(s.hit);
 }
 
+static void hundreds_of_literals_are_never_missed(void **state)
+{
+	struct teddy *t = teddy_new();
+	char lit[300][6], buf[4096];
+	unsigned seed = 99;
+	struct seen s = { calloc(sizeof(buf), 1), sizeof(buf), 0, 1, 0 };
+	size_t stop;
+
+	(void)state;
+	/* user rules can bring many keywords: the grouping takes a cheaper path */
+	for (int i = 0; i < 300; i++) {
+		for (int j = 0; j < 5; j++)
+			lit[i][j] = (char)('a' + rand_r(&seed) % 26);
+		lit[i][5] = '\0';
+		teddy_add(t, lit[i], 5);
+	}
+	teddy_compile(t);
+	memset(buf, '.', sizeof(buf));
+	for (size_t at = 0, i = 0; at + 5 <= sizeof(buf) - 40; at += 13, i = (i + 7) % 300)
+		memcpy(buf + at, lit[i], 5);
+	stop = teddy_scan(t, (const unsigned char *)buf, sizeof(buf), record, &s);
+	for (size_t at = 0; at + 5 <= sizeof(buf) - 40; at += 13)
+		if (at < stop)
+			assert_true(s.hit[at]);
+	free(s.hit);
+	teddy_free(t);
+}
+
 static void no_literals_no_filter(void **state)
 {
 	struct teddy *t = teddy_new();
@@ -190,6 +218,7 @@ int main(void)
 		cmocka_unit_test(literals_at_every_block_offset),
 		cmocka_unit_test(plain_text_lets_few_through),
 		cmocka_unit_test(switched_off_by_the_environment),
+		cmocka_unit_test(hundreds_of_literals_are_never_missed),
 		cmocka_unit_test(no_literals_no_filter),
 	};
 
