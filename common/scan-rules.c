@@ -330,6 +330,27 @@ static int v_assignment(const struct scan_match *m)
 	return 1;
 }
 
+/* "Basic <base64>": the base64 must decode to user:password, printable */
+static int v_basic_auth(const struct scan_match *m)
+{
+	unsigned char buf[384];
+	size_t n = base64_decode_prefix(m->unit + m->s_start, m->s_end - m->s_start,
+					buf, sizeof(buf)), colon = 0;
+
+	if (!n || n == sizeof(buf))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] < 0x20 || buf[i] > 0x7e)
+			return 0;
+		if (buf[i] == ':' && !colon)
+			colon = i + 1;
+	}
+	if (!colon || colon == n)
+		return 0;
+	return !is_placeholder_word((const char *)buf + colon, n - colon) &&
+	       !scan_is_placeholder((const char *)buf + colon, n - colon);
+}
+
 static int v_conn_password(const struct scan_match *m)
 {
 	const char *s = m->unit + m->s_start;
@@ -564,6 +585,15 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "Azure Batch account key",
 	  "(?<![" B64 "=])(?<s>[" B64 "=]{88})(?![" B64 "=])",
 	  "h.azure", 4.5, v_batch, 0 },
+	/* HTTP credentials in headers: Web activities, REST linked services, notebooks */
+	{ "SEC053", "http-basic-auth", "generic_secret",
+	  "HTTP basic authentication header (base64 of user:password)",
+	  "(?i)\\bBasic\\s+(?<s>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])",
+	  "asic", 0, v_basic_auth, 0 },
+	{ "SEC054", "http-bearer-token", "generic_secret",
+	  "HTTP bearer token",
+	  "(?i)\\bBearer\\s+(?<s>[A-Za-z0-9\\-._~+/]{20,}=*)(?![A-Za-z0-9\\-._~+/=])",
+	  "bearer", 3.5, v_digit_letter, 0 },
 	/*
 	 * Tokens of other services that data pipelines and notebooks call,
 	 * each recognised by the prefix its issuer gives it.

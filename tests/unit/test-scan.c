@@ -197,7 +197,7 @@ static void other_service_tokens(void **state)
 	char *hex = alnumrun(32, 21, "0123456789abcdef"), *an = alnumrun(60, 22, ALNUM);
 	char *b32 = alnumrun(16, 23, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
 	char *uuid = xstrdup("3f2c9a4e-8b1d-4c6f-9e2a-7d5b1c3e8f04");
-	struct row rows[18];
+	struct row rows[24];
 	size_t i = 0;
 
 	(void)state;
@@ -213,7 +213,14 @@ static void other_service_tokens(void **state)
 	ROW("SEC052", "stripe.api_key = \"sk_live_%.24s\"", an);
 	ROW("SEC052", "//registry.npmjs.org/:_authToken=npm_%.36s", an);
 	ROW("SEC052", "GITLAB_TOKEN=glpat-%.20s", an);
+	/* HTTP headers in a Web activity: basic (svc_export:Winter2024!Synapse), bearer */
+	ROW("SEC053", "\"Authorization\": \"Basic c3ZjX2V4cG9ydDpXaW50ZXIyMDI0IVN5bmFwc2U=\"");
+	ROW("SEC054", "\"X-Api-Token\": \"Bearer %.32s\"", an);
 	/* look-alikes */
+	ROW("", "\"Authorization\": \"Basic dXNlcjpwYXNzd29yZA==\"");  /* user:password */
+	ROW("", "authentication: Basic authentication over TLS only");
+	ROW("", "\"Authorization\": \"Bearer @{activity('GetToken').output.access_token}\"");
+	ROW("", "\"tokenType\": \"Bearer\", \"expiresIn\": 4742");
 	ROW("", "dapi%.31s", hex);
 	ROW("", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE");
 	ROW("", "aws_access_key_id = AKIAABCDEFGHIJKLMNOP");
