@@ -641,8 +641,8 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "(?:\\\\?[\"'](?<s>[^\"'\\\\\\r\\n]{8,200})\\\\?[\"']|(?<t>[A-Za-z0-9][^\\s\"',;]{7,200}))",
 	  "swor|sswd|pwd|cret|oken|dential|ikey|i_key|i-key|skey|_key|_pass",
 	  2.5, v_assignment, 0 },
-	{ "SEC045", "secret-default-argument", "generic_secret",
-	  "Password or secret given as the default of a setting lookup (getenv(\"TOKEN\", \"...\"))",
+	{ "SEC045", "secret-argument", "generic_secret",
+	  "Password or secret passed after its name (getenv(\"TOKEN\", \"...\"), .option(\"password\", \"...\"))",
 	  "(?i)\\(\\s*[\"'][A-Za-z0-9_.\\-]{0,40}(?:password|passwd|pwd|secret|token|api[_\\-]?key|access[_\\-]?key)"
 	  "[\"']\\s*,\\s*[\"'](?<s>[^\"'\\\\\\r\\n]{8,200})[\"']\\s*\\)",
 	  "swor|sswd|pwd|cret|oken|ikey|i_key|i-key|skey|_key", 2.5, v_assignment, 0 },

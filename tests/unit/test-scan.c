@@ -119,7 +119,7 @@ static void tokens_and_urls(void **state)
 	char *sig = b64run(43, 15);
 	char *hex = alnumrun(40, 13, "0123456789abcdef"), *b32 = alnumrun(52, 14, "abcdefghijklmnopqrstuvwxyz234567");
 	char *hex32 = alnumrun(32, 16, "0123456789abcdef"), *b62 = alnumrun(52, 17, ALNUM);
-	struct row rows[53];
+	struct row rows[54];
 	size_t i = 0;
 
 	(void)state;
@@ -158,6 +158,7 @@ static void tokens_and_urls(void **state)
 	/* a token as curl's user; a secret as the default of a lookup; a quoted credential */
 	ROW("SEC041", "curl -u \"%.14s:\" https://api.internal/v1/charges", gh);
 	ROW("SEC045", "token = os.getenv(\"API_TOKEN\", \"%.20s\")", gh);
+	ROW("SEC045", "df.write.format(\"jdbc\").option(\"password\", \"%.14s\").save()", gh);
 	ROW("SEC040", "\"credentials\": \"%s\"", hex);
 	/* look-alikes */
 	ROW("", "\"hubAccessKey\": \"abc123\"");
