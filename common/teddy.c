@@ -22,7 +22,7 @@
 #include <string.h>
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#define TEDDY_AVX2 1
+#define HAVE_X86_SIMD 1
 #include <immintrin.h>
 #endif
 
@@ -30,6 +30,8 @@
 #define BUCKETS (8 * SETS)
 #define WIDTH 4
 #define FOLD 0x20
+
+enum { TEDDY_NONE, TEDDY_AVX2, TEDDY_AVX512 };
 
 struct lit {
 	unsigned char b[WIDTH];
@@ -40,7 +42,7 @@ struct lit {
 struct teddy {
 	struct lit *lits;
 	size_t nr, alloc;
-	int active;
+	int active;     /* TEDDY_NONE, TEDDY_AVX2, TEDDY_AVX512 */
 	/* the lookup tables: [position][nibble] -> bucket bits */
 	unsigned char lo[SETS][WIDTH][16], hi[SETS][WIDTH][16];
 };
@@ -367,10 +369,28 @@ static void assign_buckets(struct teddy *t)
 	refine(t);
 }
 
+/* The best vector unit here, capped by GIT_SYNAPSE_SIMD (none, avx2). */
+static int simd_level(void)
+{
+	const char *cap = getenv("GIT_SYNAPSE_SIMD");
+	int level = TEDDY_NONE;
+
+#ifdef HAVE_X86_SIMD
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512bw"))
+		level = TEDDY_AVX512;
+	else if (__builtin_cpu_supports("avx2"))
+		level = TEDDY_AVX2;
+#endif
+	if (cap && !strcmp(cap, "none"))
+		level = TEDDY_NONE;
+	else if (cap && !strcmp(cap, "avx2") && level > TEDDY_AVX2)
+		level = TEDDY_AVX2;
+	return level;
+}
+
 void teddy_compile(struct teddy *t)
 {
-	const char *off = getenv("GIT_SYNAPSE_NO_SIMD");
-
 	memset(t->lo, 0, sizeof(t->lo));
 	memset(t->hi, 0, sizeof(t->hi));
 	t->active = 0;
@@ -395,12 +415,7 @@ void teddy_compile(struct teddy *t)
 			}
 		}
 	}
-#ifdef TEDDY_AVX2
-	__builtin_cpu_init();
-	t->active = __builtin_cpu_supports("avx2") && !(off && *off && strcmp(off, "0"));
-#else
-	(void)off;
-#endif
+	t->active = simd_level();
 }
 
 int teddy_active(const struct teddy *t)
@@ -408,7 +423,7 @@ int teddy_active(const struct teddy *t)
 	return t && t->active;
 }
 
-#ifdef TEDDY_AVX2
+#ifdef HAVE_X86_SIMD
 __attribute__((target("avx2")))
 static inline __m256i lookup(__m256i lo, __m256i hi, __m256i l, __m256i h)
 {
@@ -455,13 +470,59 @@ static size_t scan_avx2(const struct teddy *t, const unsigned char *p, size_t le
 	}
 	return i;
 }
+
+#define TABLE512(x) _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(x)))
+
+/* The same, 64 positions at a time. */
+__attribute__((target("avx512f,avx512bw")))
+static size_t scan_avx512(const struct teddy *t, const unsigned char *p, size_t len,
+			  teddy_fn fn, void *data)
+{
+	const __m512i fold = _mm512_set1_epi8(FOLD), nib = _mm512_set1_epi8(0x0f);
+	__m512i lo[SETS][WIDTH], hi[SETS][WIDTH];
+	size_t i;
+
+	for (int s = 0; s < SETS; s++)
+		for (int j = 0; j < WIDTH; j++) {
+			lo[s][j] = TABLE512(t->lo[s][j]);
+			hi[s][j] = TABLE512(t->hi[s][j]);
+		}
+	for (i = 0; i + 64 + WIDTH - 1 <= len; i += 64) {
+		__m512i m[SETS], any;
+		uint64_t bits;
+
+		for (int j = 0; j < WIDTH; j++) {
+			__m512i v = _mm512_or_si512(_mm512_loadu_si512((const void *)(p + i + j)), fold);
+			__m512i l = _mm512_and_si512(v, nib);
+			__m512i h = _mm512_and_si512(_mm512_srli_epi16(v, 4), nib);
+
+			for (int s = 0; s < SETS; s++) {
+				__m512i r = _mm512_and_si512(_mm512_shuffle_epi8(lo[s][j], l),
+							     _mm512_shuffle_epi8(hi[s][j], h));
+
+				m[s] = j ? _mm512_and_si512(m[s], r) : r;
+			}
+		}
+		any = m[0];
+		for (int s = 1; s < SETS; s++)
+			any = _mm512_or_si512(any, m[s]);
+		bits = _mm512_test_epi8_mask(any, any);
+		while (bits) {
+			fn(data, i + (size_t)__builtin_ctzll(bits));
+			bits &= bits - 1;
+		}
+	}
+	return i;
+}
 #endif
 
 size_t teddy_scan(const struct teddy *t, const unsigned char *p, size_t len,
 		  teddy_fn fn, void *data)
 {
-#ifdef TEDDY_AVX2
-	if (t && t->active)
+#ifdef HAVE_X86_SIMD
+	if (t && t->active == TEDDY_AVX512)
+		return scan_avx512(t, p, len, fn, data);
+	if (t && t->active == TEDDY_AVX2)
 		return scan_avx2(t, p, len, fn, data);
 #else
 	(void)p;

@@ -5,18 +5,19 @@
 
 /*
  * A vectorised first pass for many short literals at once, after the
- * "Teddy" idea from Hyperscan: each literal's first three bytes are
- * looked up a nibble at a time (pshufb) in eight buckets of literals, so
- * that 32 positions are tried in a handful of instructions. It is a
+ * "Teddy" idea from Hyperscan: each literal's first four bytes are
+ * looked up a nibble at a time (pshufb) in sixteen buckets of literals,
+ * so that 32 or 64 positions are tried in a handful of instructions. It is a
  * filter: a candidate may be a false alarm and the caller confirms it;
  * a position where a literal starts is never missed.
  *
  * Matching ignores case (bit 0x20 is folded), so the caller's check must
  * be exact. Literals shorter than two bytes are not accepted.
  *
- * Without AVX2 (another CPU, or GIT_SYNAPSE_NO_SIMD set in the
- * environment), teddy_scan() returns 0 at once and the caller checks
- * every position itself.
+ * It uses AVX-512 (64 positions a step) or AVX2 (32), whichever the CPU
+ * has; GIT_SYNAPSE_SIMD=avx2 or =none in the environment caps that. With
+ * neither, teddy_scan() returns 0 at once and the caller checks every
+ * position itself.
  */
 struct teddy;
 

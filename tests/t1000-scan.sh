@@ -118,8 +118,10 @@ test_expect_success CORPUS 'every REAL row of the corpus is found, no NEGATIVE r
 
 test_expect_success CORPUS 'the vectorised keyword pass finds what the byte loop finds' '
 	(cd "$CORPUS_DIR" && git synapse scan --no-index --format=json . >"$TRASH_DIRECTORY/simd.json" 2>/dev/null; test $? = 1) &&
-	(cd "$CORPUS_DIR" && GIT_SYNAPSE_NO_SIMD=1 git synapse scan --no-index --format=json . >"$TRASH_DIRECTORY/bytes.json" 2>/dev/null; test $? = 1) &&
+	(cd "$CORPUS_DIR" && GIT_SYNAPSE_SIMD=none git synapse scan --no-index --format=json . >"$TRASH_DIRECTORY/bytes.json" 2>/dev/null; test $? = 1) &&
+	(cd "$CORPUS_DIR" && GIT_SYNAPSE_SIMD=avx2 git synapse scan --no-index --format=json . >"$TRASH_DIRECTORY/avx2.json" 2>/dev/null; test $? = 1) &&
 	test_cmp bytes.json simd.json &&
+	test_cmp bytes.json avx2.json &&
 	grep "\"rule\"" simd.json >rules && test_line_count -gt 8 rules
 '
 
