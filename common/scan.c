@@ -11,6 +11,9 @@
 #include "usage.h"
 
 #include <ctype.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <git2.h>
 #include <jansson.h>
 #include <math.h>
@@ -112,6 +115,33 @@ static void init_lc(void)
 }
 
 /* ---------------------------------------------------------------- helpers */
+
+/*
+ * The first byte in [i, end) that is a quote or a backslash (or, with
+ * nl, a newline): where a JSON string's content stops being plain.
+ * Strings in templates and notebooks run long, so sixteen at a time.
+ */
+static size_t string_stop(const char *buf, size_t i, size_t end, int nl)
+{
+	unsigned cls = nl ? J_STREND : J_QUOTE;
+#ifdef __SSE2__
+	const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\');
+	const __m128i n = _mm_set1_epi8(nl ? '\n' : '"');
+
+	for (; i + 16 <= end; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(buf + i));
+		int m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q),
+								     _mm_cmpeq_epi8(v, b)),
+						       _mm_cmpeq_epi8(v, n)));
+
+		if (m)
+			return i + (size_t)__builtin_ctz((unsigned)m);
+	}
+#endif
+	while (i < end && !(jclass[(unsigned char)buf[i]] & cls))
+		i++;
+	return i;
+}
 
 const void *scan_memmem(const void *hay, size_t n, const void *needle, size_t k)
 {
@@ -815,8 +845,7 @@ static int pointer_at(struct scanner *s, const char *buf, size_t len, size_t tar
 			size_t start = i + 1, j = start;
 
 			for (;;) {
-				while (j < len && !(jclass[(unsigned char)buf[j]] & J_QUOTE))
-					j++;
+				j = string_stop(buf, j, len, 0);
 				if (j >= len || buf[j] == '"')
 					break;
 				j += 2; /* an escape and the byte it escapes */
@@ -1071,8 +1100,7 @@ static size_t string_end(const char *buf, size_t len, size_t q)
 	size_t j = q + 1;
 
 	for (;;) {
-		while (j < len && !(jclass[(unsigned char)buf[j]] & J_STREND))
-			j++;
+		j = string_stop(buf, j, len, 1);
 		if (j >= len || buf[j] != '\\')
 			break;
 		j += 2;
@@ -1146,8 +1174,7 @@ static int locate_unit(struct json_walk *w, size_t off)
 		w->has_last = 0;
 	}
 	for (i = w->pos; i < off; i++) {
-		while (i < off && !(jclass[(unsigned char)buf[i]] & J_QUOTE))
-			i++;
+		i = string_stop(buf, i, off, 0);
 		if (i >= off)
 			break;
 		if (w->in_str) {
