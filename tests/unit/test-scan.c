@@ -236,6 +236,45 @@ static void other_service_tokens(void **state)
 	free(hex); free(an); free(b32); free(uuid);
 }
 
+/* The rules the tests above do not reach, each with a fake of its format. */
+static void every_rule_has_a_fake(void **state)
+{
+	char *an = alnumrun(200, 31, ALNUM), *hex = alnumrun(40, 32, "0123456789abcdef");
+	char *b64 = b64run(86, 33), *az = alnumrun(40, 34, ALNUM "_-");
+	struct row rows[20];
+	size_t i = 0;
+
+	(void)state;
+#define ROW(id, ...) (rows[i].rule = (id), rows[i++].text = xstrfmt(__VA_ARGS__))
+	ROW("SEC011", "key=%.52sJQQJ9D%.18sXY12%.4s", an, an + 60, an + 90);
+	ROW("SEC015", "refresh_token: 0.A%.30s.AQ%.160s", az, an);
+	ROW("SEC018", "https://fn-ingest.azurewebsites.net/api/Load?code=%.40s", az);
+	ROW("SEC019", "FUNCTION_KEY=%.40s", az);
+	ROW("SEC025", "GITHUB_TOKEN=%s", hex);
+	ROW("SEC027", "ATATT3%.180s", an);
+	ROW("SEC028", "token ATCTT3xFfG%.60s", an);
+	/* Data Center tokens: base64 of twelve digits, a colon and random bytes */
+	ROW("SEC030", "BBDC-MTIzNDU2Nzg5MDEyOkFiQ2RFZkdoSWpLbE1uT3BRclN0");
+	ROW("SEC031", "jira_pat: OTg3NjU0MzIxMDk4Olp5WHdWdVRzUnFQb05tTGtKaUhn");
+	ROW("SEC033", "BITBUCKET_APP_PASSWORD=%.40s", an);
+	ROW("SEC034", "Ocp-Apim-Subscription-Key: %.32s", hex);
+	ROW("SEC035", "https://contoso.management.azure-api.net SharedAccessSignature "
+		"uid=integration&202601010000&%s==", b64);
+	ROW("SEC036", "Endpoint=https://contoso.azconfig.io;Id=AbC1-l0-s0:Xyz;Secret=%.43s=", b64);
+	ROW("SEC038", "search_admin_key = %.52s", an);
+	ROW("SEC039", "BatchAccount(url='https://acct.westeurope.batch.azure.com', key='%s==')", b64);
+	/* look-alikes */
+	ROW("", "BBDC-%.44s", an);          /* does not decode to digits and a colon */
+	ROW("", "FUNCTION_KEY=%s", "your-function-key-here-please");
+	ROW("", "Ocp-Apim-Subscription-Key: {{subscription-key}}");
+	ROW("", "https://fn-ingest.azurewebsites.net/api/Load?code=@{pipeline().parameters.code}");
+	ROW("", "refresh_token: 0.A.AQ");
+#undef ROW
+	assert_int_equal(i, ARRAY_SIZE(rows));
+	check_rows(rows, ARRAY_SIZE(rows));
+	free(an); free(hex); free(b64); free(az);
+}
+
 static void json_strings_are_unescaped_and_located(void **state)
 {
 	struct findings f = FINDINGS_INIT;
@@ -319,6 +358,7 @@ int main(void)
 		cmocka_unit_test(azure_key_formats),
 		cmocka_unit_test(tokens_and_urls),
 		cmocka_unit_test(other_service_tokens),
+		cmocka_unit_test(every_rule_has_a_fake),
 		cmocka_unit_test(json_strings_are_unescaped_and_located),
 		cmocka_unit_test(linked_service_inline_secret),
 		cmocka_unit_test(fingerprints_ignore_lines),
