@@ -318,6 +318,43 @@ static void linked_service_inline_secret(void **state)
 	findings_release(&f);
 }
 
+static int has_finding(const struct findings *f, const char *rule, const char *pointer)
+{
+	for (size_t i = 0; i < f->nr; i++)
+		if (!strcmp(f->items[i].rule, rule) &&
+		    (!pointer || (f->items[i].pointer && !strcmp(f->items[i].pointer, pointer))))
+			return 1;
+	return 0;
+}
+
+static void structural_rules(void **state)
+{
+	struct findings f = FINDINGS_INIT;
+	const char *ls = "{\"name\":\"LS\",\"properties\":{\"type\":\"AzureDataLakeStore\","
+			 "\"typeProperties\":{\"servicePrincipalId\":\"3f2c9a4e\","
+			 "\"servicePrincipalKey\":\"Pl41nT3xtS3cretValue\"}}}";
+	const char *pl = "{\"name\":\"PL\",\"properties\":{\"activities\":[],\"parameters\":"
+			 "{\"token\":{\"type\":\"SecureString\",\"defaultValue\":\"q8Zr2LmT5vXw\"},"
+			 "\"mask\":{\"type\":\"SecureString\",\"defaultValue\":\"**********\"}}}}";
+	const char *kv = "{\"name\":\"LS\",\"properties\":{\"typeProperties\":"
+			 "{\"servicePrincipalKey\":\"@{linkedService().key}\"}}}";
+
+	(void)state;
+	/* a secret field of a linked service, as a plain string */
+	scan_buffer(sc, "linkedService/LS.json", ls, strlen(ls), NULL, &f);
+	assert_true(has_finding(&f, "SEC101", "/properties/typeProperties/servicePrincipalKey"));
+	findings_release(&f);
+	/* a secure parameter's literal default; a masked one is not */
+	scan_buffer(sc, "pipeline/PL.json", pl, strlen(pl), NULL, &f);
+	assert_int_equal(f.nr, 1);
+	assert_true(has_finding(&f, "SEC102", "/properties/parameters/token/defaultValue"));
+	findings_release(&f);
+	/* an expression is a reference, not a secret */
+	scan_buffer(sc, "linkedService/LS.json", kv, strlen(kv), NULL, &f);
+	assert_int_equal(f.nr, 0);
+	findings_release(&f);
+}
+
 static void fingerprints_ignore_lines(void **state)
 {
 	char *a = scan_fingerprint("SEC023", "p.json", "secret-value", 12);
@@ -361,6 +398,7 @@ int main(void)
 		cmocka_unit_test(every_rule_has_a_fake),
 		cmocka_unit_test(json_strings_are_unescaped_and_located),
 		cmocka_unit_test(linked_service_inline_secret),
+		cmocka_unit_test(structural_rules),
 		cmocka_unit_test(fingerprints_ignore_lines),
 		cmocka_unit_test(placeholders_and_redaction),
 	};
