@@ -271,12 +271,28 @@ static int is_reference(const char *s, size_t n)
  * key = value assignments: the value must look like a literal, not code
  * (a call, a variable, a path), and must not just repeat a keyword.
  */
+/*
+ * Where the name ends in a keyword the pattern starts at the keyword (a
+ * pattern that starts with a word of any length tries every word of the
+ * text): the name is the identifier before the match, up to 40 bytes.
+ */
+static size_t name_start(const struct scan_match *m)
+{
+	size_t i = m->start;
+
+	while (i > 0 && i + 40 > m->start &&
+	       (isalnum((unsigned char)m->unit[i - 1]) || strchr("_.-", m->unit[i - 1])))
+		i--;
+	return i;
+}
+
 static int v_assignment(const struct scan_match *m)
 {
 	const char *s = m->unit + m->s_start;
 	size_t n = m->s_end - m->s_start;
-	const char *k = m->unit + m->start;
-	size_t kn = m->s_start - m->start;
+	size_t ks = name_start(m);
+	const char *k = m->unit + ks;
+	size_t kn = m->s_start - ks;
 	int quoted = m->s_start > 0 && m->unit[m->s_start - 1] &&
 		     strchr("\"'", m->unit[m->s_start - 1]);
 
@@ -349,6 +365,24 @@ static int v_basic_auth(const struct scan_match *m)
 		return 0;
 	return !is_placeholder_word((const char *)buf + colon, n - colon) &&
 	       !scan_is_placeholder((const char *)buf + colon, n - colon);
+}
+
+/*
+ * A value that looks generated: a few upper and lower case letters and a
+ * digit (a random string of 24 or more has several of each), a literal,
+ * and not the storage emulator's published key.
+ */
+static int v_random_key(const struct scan_match *m)
+{
+	int l = 0, u = 0, d = 0;
+
+	for (size_t i = m->s_start; i < m->s_end; i++) {
+		l += islower((unsigned char)m->unit[i]) != 0;
+		u += isupper((unsigned char)m->unit[i]) != 0;
+		d += isdigit((unsigned char)m->unit[i]) != 0;
+	}
+	return l >= 2 && u >= 2 && d >= 1 && v_assignment(m) &&
+	       !scan_is_emulator_key(m->unit + m->s_start, m->s_end - m->s_start);
 }
 
 static int v_conn_password(const struct scan_match *m)
@@ -636,7 +670,7 @@ const struct scan_rule scan_builtin_rules[] = {
 	 */
 	{ "SEC040", "password-assignment", "generic_secret",
 	  "Password or secret assigned in code or configuration",
-	  "(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\\-]{0,40}(?:password|passwd|pwd|secret|token|credentials?|api[_\\-]?key|"
+	  "(?i)(?:password|passwd|pwd|secret|token|credentials?|api[_\\-]?key|"
 	  "access[_\\-]?key|private[_\\-]?key|(?<![a-z])pass)\\\\?[\"']?\\s*(?:=>|:=|=|:(?=[\\s\"'\\\\])|\\|\\|)[ \\t]*"
 	  "(?:\\\\?[\"'](?<s>[^\"'\\\\\\r\\n]{8,200})\\\\?[\"']|(?<t>[A-Za-z0-9][^\\s\"',;]{7,200}))",
 	  "swor|sswd|pwd|cret|oken|dential|ikey|i_key|i-key|skey|_key|_pass",
@@ -646,6 +680,16 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "(?i)\\(\\s*[\"'][A-Za-z0-9_.\\-]{0,40}(?:password|passwd|pwd|secret|token|api[_\\-]?key|access[_\\-]?key)"
 	  "[\"']\\s*,\\s*[\"'](?<s>[^\"'\\\\\\r\\n]{8,200})[\"']\\s*\\)",
 	  "swor|sswd|pwd|cret|oken|ikey|i_key|i-key|skey|_key", 2.5, v_assignment, 0 },
+	/*
+	 * Any name ending in "key" (azureKey, adminKey, MAPS_KEY) with a long
+	 * random value: mixed case and digits, high entropy. Names and ids
+	 * (partitionKey: customerId, a lower-case GUID) are not random enough.
+	 */
+	{ "SEC055", "key-assignment", "generic_secret",
+	  "Random key assigned to a name ending in \"key\"",
+	  "(?i)key\\\\?[\"']?\\s*(?:=>|:=|=|:)[ \\t]*\\\\?[\"']?"
+	  "(?<s>[A-Za-z0-9+/_\\-]{24,128}={0,2})(?![A-Za-z0-9+/=_\\-])",
+	  "key\"|key'|key=|key:|key |key\\", 4.0, v_random_key, 0 },
 	{ "SEC044", "config-setting-password", "generic_secret",
 	  "Password or secret in a .NET configuration setting (<add key=... value=...>)",
 	  "(?i)<add\\s+key\\s*=\\s*[\"'][^\"']*(?:password|passwd|pwd|secret|token|api[_\\-]?key|access[_\\-]?key)"

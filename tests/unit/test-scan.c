@@ -103,8 +103,13 @@ static void azure_key_formats(void **state)
 	rows[7].text = xstrfmt("pat = %sJQQJ99%sAZDO%.4s", k52, k18, k42);
 	rows[8].text = xstrfmt("DefaultEndpointsProtocol=https;AccountName=x;AccountKey=%s==;", k86);
 	rows[9].text = xstrfmt("HostName=h.azure-devices.net;SharedAccessKey=%.43s=", k86);
-	/* the emulator's published key, a short key, a key of one repeated letter */
+	/*
+	 * The emulator's published key, a key of one repeated letter; a short
+	 * key is no storage key (SEC001, SEC002) but still a random value
+	 * named key (SEC055).
+	 */
 	rows[10].text = xstrfmt("AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==");
+	rows[11].rule = "SEC055";
 	rows[11].text = xstrfmt("AccountKey=%.40s==", k86);
 	rows[12].text = xstrfmt("AccountKey=<your-storage-key>;");
 	rows[13].text = xstrfmt("%s+ASt%.5sA==extra", k76, k33);
@@ -241,7 +246,7 @@ static void every_rule_has_a_fake(void **state)
 {
 	char *an = alnumrun(200, 31, ALNUM), *hex = alnumrun(40, 32, "0123456789abcdef");
 	char *b64 = b64run(86, 33), *az = alnumrun(40, 34, ALNUM "_-");
-	struct row rows[20];
+	struct row rows[25];
 	size_t i = 0;
 
 	(void)state;
@@ -263,7 +268,12 @@ static void every_rule_has_a_fake(void **state)
 	ROW("SEC036", "Endpoint=https://contoso.azconfig.io;Id=AbC1-l0-s0:Xyz;Secret=%.43s=", b64);
 	ROW("SEC038", "search_admin_key = %.52s", an);
 	ROW("SEC039", "BatchAccount(url='https://acct.westeurope.batch.azure.com', key='%s==')", b64);
+	ROW("SEC055", "azureKey: %.52s", an);
 	/* look-alikes */
+	ROW("", "\"partitionKey\": \"customerAccountIdentifier\"");
+	ROW("", "idempotencyKey = 3f2c9a4e-8b1d-4c6f-9e2a-7d5b1c3e8f04");
+	ROW("", "\"publicKey\": \"%.64s\"", an);
+	ROW("", "emulatorKey: Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==");
 	ROW("", "BBDC-%.44s", an);          /* does not decode to digits and a colon */
 	ROW("", "FUNCTION_KEY=%s", "your-function-key-here-please");
 	ROW("", "Ocp-Apim-Subscription-Key: {{subscription-key}}");
@@ -355,6 +365,31 @@ static void structural_rules(void **state)
 	findings_release(&f);
 }
 
+static void lines_and_columns_far_into_a_file(void **state)
+{
+	struct findings f = FINDINGS_INIT;
+	struct strbuf doc = STRBUF_INIT;
+	char *gh = alnumrun(36, 41, ALNUM), *gh2 = alnumrun(36, 42, ALNUM);
+
+	(void)state;
+	for (int i = 1; i <= 100; i++) {
+		if (i == 77)
+			strbuf_addf(&doc, "tok = 1; x = ghp_%s; y = ghp_%s\n", gh, gh2);
+		else
+			strbuf_addf(&doc, "line %3d of plain text, nothing to see here\n", i);
+	}
+	scan_buffer(sc, "notes.txt", doc.buf, doc.len, NULL, &f);
+	assert_int_equal(f.nr, 2);
+	assert_int_equal(f.items[0].line, 77);
+	assert_int_equal(f.items[0].column, 14);
+	assert_int_equal(f.items[1].line, 77);
+	assert_int_equal(f.items[1].column, 14 + 4 + 36 + 6);
+	findings_release(&f);
+	strbuf_release(&doc);
+	free(gh);
+	free(gh2);
+}
+
 static void fingerprints_ignore_lines(void **state)
 {
 	char *a = scan_fingerprint("SEC023", "p.json", "secret-value", 12);
@@ -399,6 +434,7 @@ int main(void)
 		cmocka_unit_test(json_strings_are_unescaped_and_located),
 		cmocka_unit_test(linked_service_inline_secret),
 		cmocka_unit_test(structural_rules),
+		cmocka_unit_test(lines_and_columns_far_into_a_file),
 		cmocka_unit_test(fingerprints_ignore_lines),
 		cmocka_unit_test(placeholders_and_redaction),
 	};
