@@ -62,7 +62,8 @@ struct scanner {
 	uint64_t *bigram;            /* 65536 bits: raw byte pairs that may start a keyword */
 	uint16_t *kw_start;          /* 65536: by lowercase pair, the first keyword... */
 	uint8_t *kw_count;           /* ...and how many start with it */
-	struct teddy *teddy;         /* the vectorised pass before the bigrams */
+	struct teddy *teddy;         /* the vectorised pass before the bigrams... */
+	size_t teddy_after;          /* ...built once this many more bytes are seen */
 	struct allow *allow;
 	size_t allow_nr, allow_alloc;
 	const struct baseline *baseline;
@@ -393,7 +394,12 @@ static void build_prefilter(struct scanner *s)
 		}
 	}
 	s->first[256] = i;
-	teddy_compile(s->teddy);
+	/*
+	 * Grouping the keywords takes a millisecond or two, the time the
+	 * byte loop takes over a megabyte: a hook scanning a few staged
+	 * files never needs it.
+	 */
+	s->teddy_after = 1024 * 1024;
 }
 
 struct cfg_ctx {
@@ -1090,6 +1096,14 @@ static void prefilter(struct scanner *s, const char *buf, size_t len, hit_fn fn,
 
 	if (len < 2)
 		return;
+	if (s->teddy_after) {
+		if (s->teddy_after > len) {
+			s->teddy_after -= len;
+		} else {
+			s->teddy_after = 0;
+			teddy_compile(s->teddy);
+		}
+	}
 	i = teddy_scan(s->teddy, c.p, len, candidate, &c);
 	for (; i + 1 < len; i++)
 		keywords_at(&c, i);
