@@ -147,9 +147,27 @@ static int v_aws_key_id(const struct scan_match *m)
 	return has_digit_and_letter(m->unit + m->s_start, m->s_end - m->s_start);
 }
 
+/* A search admin key is random: upper and lower case, and digits (ADO's are lower case) */
 static int v_search(const struct scan_match *m)
 {
-	return unit_has(m, ".search.windows.net") && v_digit_letter(m);
+	int l = 0, u = 0;
+
+	for (size_t i = m->s_start; i < m->s_end; i++) {
+		l |= islower((unsigned char)m->unit[i]) != 0;
+		u |= isupper((unsigned char)m->unit[i]) != 0;
+	}
+	return l && u && unit_has(m, ".search.windows.net") && v_digit_letter(m);
+}
+
+/*
+ * Azure's 512-bit keys (Cosmos DB, APIM management) near an endpoint.
+ * Storage keys have their own rules: storage URLs are in every other
+ * pipeline, and looking near each would cost more than it finds.
+ */
+static int v_key_endpoint(const struct scan_match *m)
+{
+	return (unit_has(m, ".documents.azure.com") || unit_has(m, ".cosmos.azure.com") ||
+		unit_has(m, ".azure-api.net")) && v_storage_key(m);
 }
 
 /*
@@ -613,8 +631,12 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "earch", 3.5, NULL, 0 },
 	{ "SEC043", "azure-search-key-near-endpoint", "azure_other_service_key",
 	  "Azure AI Search key next to a search.windows.net endpoint",
-	  "(?i:key)[\"'\\]]{0,2}\\s*[:=]\\s*[\"']?(?<s>[A-Za-z0-9]{52})(?![A-Za-z0-9])",
+	  "(?<![A-Za-z0-9])(?<s>[A-Za-z0-9]{52})(?![A-Za-z0-9])",
 	  "search.windows.net", 3.5, v_search, 0 },
+	{ "SEC056", "azure-key-near-endpoint", "azure_other_service_key",
+	  "Azure 512-bit key next to its service's endpoint (Cosmos DB, API Management)",
+	  NB64_BEFORE "(?<s>[" B64 "]{86}==)" NB64_AFTER,
+	  "documents.azure|cosmos.azure|azure-api.net", 4.5, v_key_endpoint, 0 },
 	{ "SEC039", "azure-batch-key", "azure_other_service_key",
 	  "Azure Batch account key",
 	  "(?<![" B64 "=])(?<s>[" B64 "=]{88})(?![" B64 "=])",

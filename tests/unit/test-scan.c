@@ -273,7 +273,7 @@ static void every_rule_has_a_fake(void **state)
 {
 	char *an = alnumrun(200, 31, ALNUM), *hex = alnumrun(40, 32, "0123456789abcdef");
 	char *b64 = b64run(86, 33), *az = alnumrun(40, 34, ALNUM "_-");
-	struct row rows[25];
+	struct row rows[28];
 	size_t i = 0;
 
 	(void)state;
@@ -296,6 +296,10 @@ static void every_rule_has_a_fake(void **state)
 	ROW("SEC038", "search_admin_key = %.52s", an);
 	ROW("SEC039", "BatchAccount(url='https://acct.westeurope.batch.azure.com', key='%s==')", b64);
 	ROW("SEC055", "azureKey: %.52s", an);
+	ROW("SEC056", "client = CosmosClient(\"https://acct.documents.azure.com:443/\", \"%s==\")", b64);
+	ROW("SEC043", "<id>https://acme.search.windows.net</id><secret>%.52s</secret>", an);
+	/* the same key without an endpoint is no one's */
+	ROW("", "client = Client(\"https://acct.example.org/\", \"%s==\")", b64);
 	/* look-alikes */
 	ROW("", "\"partitionKey\": \"customerAccountIdentifier\"");
 	ROW("", "idempotencyKey = 3f2c9a4e-8b1d-4c6f-9e2a-7d5b1c3e8f04");
