@@ -214,7 +214,11 @@ int scan_is_placeholder(const char *s, size_t len)
 		len--;
 	if (!len)
 		return 1;
-	if (s[0] == '$' || s[0] == '@' || s[0] == '%')
+	if (s[0] == '$' || s[0] == '@')
+		return 1;
+	/* %NAME% is a variable; %2f is a URL-encoded byte of a real value */
+	if (s[0] == '%' && !(len >= 3 && isxdigit((unsigned char)s[1]) &&
+			     isxdigit((unsigned char)s[2])))
 		return 1;
 	if (s[0] == '[' && s[len - 1] == ']')
 		return 1;

@@ -151,7 +151,7 @@ static void tokens_and_urls(void **state)
 	char *sig = b64run(43, 15);
 	char *hex = alnumrun(40, 13, "0123456789abcdef"), *b32 = alnumrun(52, 14, "abcdefghijklmnopqrstuvwxyz234567");
 	char *hex32 = alnumrun(32, 16, "0123456789abcdef"), *b62 = alnumrun(52, 17, ALNUM);
-	struct row rows[54];
+	struct row rows[56];
 	size_t i = 0;
 
 	(void)state;
@@ -161,6 +161,8 @@ static void tokens_and_urls(void **state)
 	ROW("SEC026", "GITEA_TOKEN=%s", hex);
 	ROW("SEC012", "azure devops token %s", b32);
 	ROW("SEC016", "https://a.blob.core.windows.net/c?sv=2022-11-02&sr=c&sp=r&sig=%s%%3D", sig);
+	/* a signature starting with a URL-encoded byte is a value, not a %VARIABLE% */
+	ROW("SEC016", "https://a.blob.core.windows.net/c?sv=2022-11-02&sr=c&sp=r&sig=%%2F%s%%3D", sig);
 	ROW("SEC017", "https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%%2Ftriggers&sv=1.0&sig=%s", gh);
 	ROW("SEC021", "postgres://app:%.12s@db.internal:5432/x", gh);
 	ROW("SEC020", "Server=tcp:x.database.windows.net;User ID=u;Password=%.14s;", gh);
@@ -202,6 +204,7 @@ static void tokens_and_urls(void **state)
 	ROW("", "https://a.blob.core.windows.net/c?comp=list&restype=container");
 	ROW("", "https://user:password@www.example.com/docs");
 	ROW("", "Data Source=x;Password=$ENV_PASSWORD;");
+	ROW("", "Data Source=x;Password=%%DB_PASSWORD%%;");
 	ROW("", "-----BEGIN OPENSSH PRIVATE KEY----------END OPENSSH PRIVATE KEY-----");
 	ROW("", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9");
 	ROW("", "password = mssparkutils.credentials.getSecret('kv', 'pw')");
