@@ -216,10 +216,16 @@ int scan_is_placeholder(const char *s, size_t len)
 		return 1;
 	if (s[0] == '$' || s[0] == '@')
 		return 1;
-	/* %NAME% is a variable; %2f is a URL-encoded byte of a real value */
-	if (s[0] == '%' && !(len >= 3 && isxdigit((unsigned char)s[1]) &&
-			     isxdigit((unsigned char)s[2])))
-		return 1;
+	/* %NAME% is a variable; %2F is a URL-encoded byte of a real value */
+	if (s[0] == '%') {
+		for (i = 1; i < len && (isalpha((unsigned char)s[i]) || s[i] == '_' ||
+					(i > 1 && isdigit((unsigned char)s[i]))); i++)
+			;
+		if (i > 1 && i < len && s[i] == '%')
+			return 1;
+		if (!(len >= 3 && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])))
+			return 1;
+	}
 	if (s[0] == '[' && s[len - 1] == ']')
 		return 1;
 	if (s[0] == '{' && len > 2 && s[len - 1] == '}')
