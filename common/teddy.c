@@ -145,10 +145,12 @@ static double share[256];
 
 static void model_init(void)
 {
+	static int ready;
 	double total = 0;
 
-	if (share['a'])
+	if (ready)
 		return;
+	ready = 1;
 	for (unsigned x = 0; x < 256; x++)
 		total += weight(x | FOLD);
 	for (unsigned x = 0; x < 256; x++)
@@ -204,12 +206,6 @@ static struct group merged(const struct group *a, const struct group *b)
 	return g;
 }
 
-/*
- * Group the literals into BUCKETS buckets, agglomeratively: start with
- * one group per literal and keep merging the two groups whose union lets
- * through the fewest extra positions. Literals sharing bytes (gh*_,
- * +A..) end up together.
- */
 static void lit_group(const struct lit *l, struct group *g)
 {
 	for (int j = 0; j < WIDTH; j++) {
@@ -281,12 +277,17 @@ static int lit_cmp(const void *a, const void *b)
 	return memcmp(x->b, y->b, WIDTH);
 }
 
-/*
- * Merging costs n^2 memory and about n^3 time: past this many literals
- * (hundreds of user keywords), sorted runs of them start as the buckets.
- */
 #define MERGE_MAX 160
 
+/*
+ * Group the literals into BUCKETS buckets, agglomeratively: start with
+ * one group per literal and keep merging the two groups whose union lets
+ * through the fewest extra positions. Literals sharing bytes (gh*_,
+ * +A..) end up together.
+ *
+ * Merging costs n^2 memory and about n^3 time: past MERGE_MAX literals
+ * (hundreds of user keywords), sorted runs of them start as the buckets.
+ */
 static void assign_buckets(struct teddy *t)
 {
 	size_t n = t->nr, groups = n;
