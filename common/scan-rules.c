@@ -733,6 +733,8 @@ const struct rule_info scan_structural_rules[] = {
 	  "A linked service or credential holds a secret inline; use an AzureKeyVaultSecret reference" },
 	{ "SEC102", "secure-parameter-default", SEV_ERROR,
 	  "A secure parameter has a literal default value" },
+	{ "SEC103", "secret-parameter-default", SEV_ERROR,
+	  "A parameter named like a secret has a literal default value; pass it at run time from Key Vault" },
 };
 
 const size_t scan_structural_rules_nr = ARRAY_SIZE(scan_structural_rules);

@@ -23,7 +23,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define STRUCT_RULE ((size_t)-1)
+#define STRUCT_RULE ((size_t)-1)   /* "SecureString": an object to look into */
+#define PARAM_RULE ((size_t)-2)    /* "defaultValue": perhaps a parameter to look into */
 
 struct crule {
 	struct scan_rule r;
@@ -188,9 +189,11 @@ double scan_entropy(const char *s, size_t len)
 static int has_ci(const char *s, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
+	unsigned char c0 = (unsigned char)needle[0] | 0x20;
 
+	/* the first byte with case folded (a superset), then the whole needle */
 	for (size_t i = 0; i + k <= n; i++)
-		if (!strncasecmp(s + i, needle, k))
+		if (((unsigned char)s[i] | 0x20) == c0 && !strncasecmp(s + i, needle, k))
 			return 1;
 	return 0;
 }
@@ -515,6 +518,7 @@ struct scanner *scanner_new(const struct config *c)
 		goto fail;
 	add_keyword(s, "securestring", 12, STRUCT_RULE);
 	add_keyword(s, "secureobject", 12, STRUCT_RULE);
+	add_keyword(s, "defaultvalue", 12, PARAM_RULE);
 	build_prefilter(s);
 	s->md = pcre2_match_data_create(64, NULL);
 	s->hit = xcalloc(s->nr + 1, 1);
@@ -1294,10 +1298,145 @@ static int locate_unit(struct json_walk *w, size_t off)
 	return 0;
 }
 
+static int real_value(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n && !scan_is_placeholder(v, n);
+}
+
+/*
+ * A parameter named like a secret (sqlPassword, apiKey, clientSecret),
+ * not like something about one (secretName, tokenUrl, keyVaultId).
+ */
+static int secret_param_name(const char *name)
+{
+	static const char *const secret[] = {
+		"password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "accesskey",
+		"access_key", "accountkey", "account_key", "privatekey", "private_key", "clientkey",
+		"subscriptionkey", "masterkey", "sharedkey", "functionkey", NULL
+	};
+	static const char *const about[] = {
+		"name", "url", "uri", "endpoint", "id", "type", "path", "version", "expiry",
+		"expiration", "length", "scope", "audience", "header", "field", "column",
+		"prefix", "suffix", "vault", "reference", "ref", "location", "folder", NULL
+	};
+	size_t n = strlen(name);
+	int named = 0;
+
+	for (int i = 0; secret[i] && !named; i++)
+		named = has_ci(name, n, secret[i]);
+	if (has_ci(name, n, "keyvault"))
+		return 0; /* KeyVaultSecretName, keyVaultSecretValue: where, not what */
+	for (int i = 0; about[i] && named; i++) {
+		size_t k = strlen(about[i]);
+
+		if (n > k && !strcasecmp(name + n - k, about[i]))
+			named = 0;
+	}
+	return named;
+}
+
+/*
+ * A default that could be a credential: a literal, not an expression, a
+ * URL, a sentence or a placeholder. With cheap, only what can be decided
+ * without the placeholder words.
+ */
+static int secret_default_check(const char *v, int cheap)
+{
+	size_t n = strlen(v);
+	int digit_or_symbol = 0;
+
+	if (n < 8 || n > 256 || v[0] == '@')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (isspace((unsigned char)v[i]))
+			return 0;
+		if (!isalpha((unsigned char)v[i]))
+			digit_or_symbol = 1;
+	}
+	if (!digit_or_symbol && n < 16)
+		return 0;
+	if (cheap)
+		return 1;
+	if (strstr(v, "://") || !real_value(v))
+		return 0;
+	/* "sqladmin-password", "api-token": the name of a secret, not one */
+	return n >= 24 || !(has_ci(v, n, "passw") || has_ci(v, n, "secret") || has_ci(v, n, "token"));
+}
+
+static int secret_default(const char *v)
+{
+	return secret_default_check(v, 0);
+}
+
+/*
+ * "defaultValue" is in every parameter of every pipeline and template:
+ * parsing the object around each would double a scan. The text tells
+ * enough first: a string default that could be a credential, in an
+ * object that is the value of a name like a secret's. Only those go on
+ * to be parsed (check_secure_object()).
+ */
+static int param_default_candidate(struct scan_ctx *x, size_t off)
+{
+	const char *buf = x->buf;
+	size_t len = x->len, i = off + 12, v, e, q, k;
+	struct strbuf *t = &x->s->tmp;
+
+	/* defaultValue": "<value>" */
+	if (i >= len || buf[i] != '"')
+		return 0;
+	i = skip_ws(buf, len, i + 1);
+	if (i >= len || buf[i] != ':')
+		return 0;
+	v = skip_ws(buf, len, i + 1);
+	if (v >= len || buf[v] != '"')
+		return 0;
+	e = string_end(buf, len, v);
+	if (e >= len || memchr(buf + v + 1, '\\', e - v - 1))
+		return e < len; /* escaped: let the parser decide */
+	strbuf_reset(t);
+	strbuf_add(t, buf + v + 1, e - v - 1);
+	if (!secret_default_check(t->buf, 1))
+		return 0;
+
+	/* back to the object's '{', then its name: "<name>": { */
+	for (k = off; k > 0 && off - k < 512; k--) {
+		if (buf[k - 1] == '}')
+			return 1; /* a nested object on the way: let the parser decide */
+		if (buf[k - 1] == '{')
+			break;
+	}
+	if (!k || buf[k - 1] != '{')
+		return 0;
+	for (k--; k > 0 && isspace((unsigned char)buf[k - 1]); k--)
+		;
+	if (!k || buf[k - 1] != ':')
+		return 0;
+	for (k--; k > 0 && isspace((unsigned char)buf[k - 1]); k--)
+		;
+	if (!k || buf[k - 1] != '"')
+		return 0;
+	q = k - 1;
+	for (k = q; k > 0 && buf[k - 1] != '"'; k--)
+		if (buf[k - 1] == '\\' || q - k > 256)
+			return 1;
+	if (!k)
+		return 0;
+	strbuf_reset(t);
+	strbuf_add(t, buf + k, q - k);
+	return secret_param_name(t->buf);
+}
+
 static void json_hit(void *data, size_t off, size_t rule)
 {
 	struct json_walk *w = data;
 
+	if (rule == PARAM_RULE) {
+		if (!param_default_candidate(w->x, off))
+			return;
+		rule = STRUCT_RULE;
+	}
 	if (rule == STRUCT_RULE) {
 		struct scanner *s = w->x->s;
 
@@ -1337,12 +1476,6 @@ static int is_secret_field(const char *k)
 	return 0;
 }
 
-static int real_value(const char *v)
-{
-	size_t n = strlen(v);
-
-	return n && !scan_is_placeholder(v, n);
-}
 
 static void struct_report(struct scan_ctx *x, size_t which, const char *ptr, const char *value)
 {
@@ -1387,16 +1520,24 @@ static void struct_walk(struct scan_ctx *x, json_t *v, struct strbuf *ptr, int i
 				json_object_foreach(val, pname, p) {
 					const char *pt = json_str(p, "type");
 					json_t *dv = json_object_get(p, "defaultValue");
+					size_t which;
 
-					if (!pt || (strcasecmp(pt, "securestring") &&
-						    strcasecmp(pt, "secureobject")))
+					if (!pt || !json_is_string(dv))
 						continue;
-					if (!json_is_string(dv) || !real_value(json_string_value(dv)))
+					if (!strcasecmp(pt, "securestring") || !strcasecmp(pt, "secureobject")) {
+						if (!real_value(json_string_value(dv)))
+							continue;
+						which = 2;
+					} else if (!strcasecmp(pt, "string") && secret_param_name(pname) &&
+						   secret_default(json_string_value(dv))) {
+						which = 3;
+					} else {
 						continue;
+					}
 					strbuf_addch(ptr, '/');
 					strbuf_add_pointer_token(ptr, pname);
 					strbuf_addstr(ptr, "/defaultValue");
-					struct_report(x, 2, ptr->buf, json_string_value(dv));
+					struct_report(x, which, ptr->buf, json_string_value(dv));
 					strbuf_setlen(ptr, pm);
 				}
 			}
@@ -1448,11 +1589,13 @@ static void scan_structure(struct scan_ctx *x)
 
 /*
  * Outside linked services and credentials, only the objects that hold the
- * word "SecureString" can break a structural rule: a SecureString with a
- * value (SEC100), a secure parameter with a default (SEC102). One pass
- * over the text finds the innermost object around each occurrence, and
- * that object alone is parsed: published templates are megabytes of JSON
- * with a few such objects.
+ * word "SecureString" or "defaultValue" can break a structural rule: a
+ * SecureString with a value (SEC100), a secure parameter with a default
+ * (SEC102), a parameter named like a secret with a literal default
+ * (SEC103; param_default_candidate() picks those). One pass over the text
+ * finds the innermost object around each occurrence, and that object
+ * alone is parsed: published templates are megabytes of JSON with a few
+ * such objects.
  */
 static void check_secure_object(struct scan_ctx *x, size_t start)
 {
@@ -1468,8 +1611,10 @@ static void check_secure_object(struct scan_ctx *x, size_t start)
 		goto out;
 	secure = !strcasecmp(type, "securestring") || !strcasecmp(type, "secureobject");
 	value = !strcasecmp(type, "securestring") ? json_str(o, "value") : NULL;
-	def = secure ? json_str(o, "defaultValue") : NULL;
-	if (!(value && real_value(value)) && !(def && real_value(def)))
+	def = json_str(o, "defaultValue");
+	if (def && !(secure ? real_value(def) : !strcasecmp(type, "string") && secret_default(def)))
+		def = NULL;
+	if (!(value && real_value(value)) && !def)
 		goto out; /* the common case: no need to know where it is */
 	if (pointer_at(s, x->buf, x->len, start, &s->ptr) < 0)
 		goto out;
@@ -1481,10 +1626,23 @@ static void check_secure_object(struct scan_ctx *x, size_t start)
 	}
 	/* ".../<something>/parameters/<name>": not a template's own parameters */
 	slash = strrchr(s->ptr.buf, '/');
-	if (def && real_value(def) && slash && slash - s->ptr.buf > 11 &&
-	    !strncmp(slash - 11, "/parameters", 11)) {
-		strbuf_addstr(&s->ptr, "/defaultValue");
-		struct_report(x, 2, s->ptr.buf, def);
+	if (def && slash && slash - s->ptr.buf > 11 && !strncmp(slash - 11, "/parameters", 11)) {
+		int named = 0;
+
+		if (!secure) {
+			/* the parameter's name is the pointer's last token */
+			strbuf_reset(&s->tmp);
+			for (const char *c = slash + 1; *c; c++)
+				if (*c == '~' && (c[1] == '0' || c[1] == '1'))
+					strbuf_addch(&s->tmp, *++c == '0' ? '~' : '/');
+				else
+					strbuf_addch(&s->tmp, *c);
+			named = secret_param_name(s->tmp.buf);
+		}
+		if (secure || named) {
+			strbuf_addstr(&s->ptr, "/defaultValue");
+			struct_report(x, secure ? 2 : 3, s->ptr.buf, def);
+		}
 	}
 out:
 	json_decref(o);
@@ -1527,7 +1685,8 @@ static void text_hit(void *data, size_t off, size_t rule)
 	struct scan_ctx *x = data;
 
 	(void)off;
-	mark_hit(x->s, rule);
+	if (rule != PARAM_RULE)
+		mark_hit(x->s, rule);
 }
 
 static void scan_plain(struct scan_ctx *x, int only_always)

@@ -399,6 +399,36 @@ static void structural_rules(void **state)
 	findings_release(&f);
 }
 
+static void parameters_named_like_secrets(void **state)
+{
+	struct findings f = FINDINGS_INIT;
+	const char *pl =
+		"{\"name\":\"PL\",\"properties\":{\"activities\":[],\"parameters\":{\n"
+		"\"apiKey\":{\"type\":\"string\",\"defaultValue\":\"k8Jd92LmQ0zXv7TnR4wYp1Ba\"},\n"
+		"\"sqlPassword\":{\"type\":\"string\",\"defaultValue\":\"Winter2024!Load\"},\n"
+		"\"tokenUrl\":{\"type\":\"string\",\"defaultValue\":\"https://login.example.org/token\"},\n"
+		"\"KeyVaultSecretValue\":{\"type\":\"string\",\"defaultValue\":\"sqladmin-password\"},\n"
+		"\"clientSecret\":{\"type\":\"string\",\"defaultValue\":\"@pipeline().globalParameters.x\"},\n"
+		"\"secretName\":{\"type\":\"string\",\"defaultValue\":\"sql-admin-2024\"},\n"
+		"\"folder\":{\"type\":\"string\",\"defaultValue\":\"raw/sales/2024\"}}}}\n";
+	const char *ls = "{\"name\":\"LS\",\"properties\":{\"type\":\"AzureSqlDatabase\",\"parameters\":"
+			 "{\"dbPassword\":{\"type\":\"String\",\"defaultValue\":\"Str0ng#Pass\"}},"
+			 "\"typeProperties\":{\"connectionString\":\"Server=x;Database=y\"}}}";
+
+	(void)state;
+	/* a pipeline: the text tells which objects to parse */
+	scan_buffer(sc, "pipeline/PL.json", pl, strlen(pl), NULL, &f);
+	assert_int_equal(f.nr, 2);
+	assert_true(has_finding(&f, "SEC103", "/properties/parameters/apiKey/defaultValue"));
+	assert_true(has_finding(&f, "SEC103", "/properties/parameters/sqlPassword/defaultValue"));
+	assert_int_equal(f.items[0].line, 2);
+	findings_release(&f);
+	/* a linked service: parsed whole */
+	scan_buffer(sc, "linkedService/LS.json", ls, strlen(ls), NULL, &f);
+	assert_true(has_finding(&f, "SEC103", "/properties/parameters/dbPassword/defaultValue"));
+	findings_release(&f);
+}
+
 static void lines_and_columns_far_into_a_file(void **state)
 {
 	struct findings f = FINDINGS_INIT;
@@ -468,6 +498,7 @@ int main(void)
 		cmocka_unit_test(json_strings_are_unescaped_and_located),
 		cmocka_unit_test(linked_service_inline_secret),
 		cmocka_unit_test(structural_rules),
+		cmocka_unit_test(parameters_named_like_secrets),
 		cmocka_unit_test(lines_and_columns_far_into_a_file),
 		cmocka_unit_test(fingerprints_ignore_lines),
 		cmocka_unit_test(placeholders_and_redaction),
