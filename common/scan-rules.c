@@ -637,6 +637,11 @@ const struct scan_rule scan_builtin_rules[] = {
 	  "Azure 512-bit key next to its service's endpoint (Cosmos DB, API Management)",
 	  NB64_BEFORE "(?<s>[" B64 "]{86}==)" NB64_AFTER,
 	  "documents.azure|cosmos.azure|azure-api.net", 4.5, v_key_endpoint, 0 },
+	{ "SEC057", "integration-runtime-auth-key", "azure_other_service_key",
+	  "Self-hosted integration runtime authentication key (registers a node with the workspace)",
+	  "(?<![A-Za-z0-9])(?<s>IR@[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+	  "@[^@\\s\"']{1,128}@[^@\\s\"']{1,256}@[A-Za-z0-9+/]{20,}={0,2})",
+	  "IR@", 0, NULL, 0 },
 	{ "SEC039", "azure-batch-key", "azure_other_service_key",
 	  "Azure Batch account key",
 	  "(?<![" B64 "=])(?<s>[" B64 "=]{88})(?![" B64 "=])",
@@ -734,7 +739,7 @@ const struct rule_info scan_structural_rules[] = {
 	{ "SEC102", "secure-parameter-default", SEV_ERROR,
 	  "A secure parameter has a literal default value" },
 	{ "SEC103", "secret-parameter-default", SEV_ERROR,
-	  "A parameter named like a secret has a literal default value; pass it at run time from Key Vault" },
+	  "A parameter named like a secret has a literal value or default; pass it at run time from Key Vault" },
 };
 
 const size_t scan_structural_rules_nr = ARRAY_SIZE(scan_structural_rules);

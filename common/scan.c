@@ -1587,6 +1587,44 @@ static void scan_structure(struct scan_ctx *x)
 	json_decref(root);
 }
 
+/* An ARM deployment parameters file (azuredeploy.parameters.json, TemplateParametersForWorkspace.json) */
+static int is_parameters_file(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t n = strlen(base);
+
+	return n > 5 && !strcasecmp(base + n - 5, ".json") && has_ci(base, n, "parameters") &&
+	       !is_tpd(path);
+}
+
+/*
+ * A parameters file gives each parameter its value: one named like a
+ * secret with a literal value is a secret in the repository (SEC103),
+ * where a Key Vault "reference" belongs.
+ */
+static void scan_parameters_file(struct scan_ctx *x)
+{
+	json_error_t err;
+	json_t *root = json_loadb(x->buf, x->len, 0, &err);
+	json_t *params = json_object_get(root, "parameters"), *p;
+	const char *name;
+	struct strbuf ptr = STRBUF_INIT;
+
+	json_object_foreach(params, name, p) {
+		const char *v = json_str(p, "value");
+
+		if (!v || !secret_param_name(name) || !secret_default(v))
+			continue;
+		strbuf_reset(&ptr);
+		strbuf_addstr(&ptr, "/parameters/");
+		strbuf_add_pointer_token(&ptr, name);
+		strbuf_addstr(&ptr, "/value");
+		struct_report(x, 3, ptr.buf, v);
+	}
+	strbuf_release(&ptr);
+	json_decref(root);
+}
+
 /*
  * Outside linked services and credentials, only the objects that hold the
  * word "SecureString" or "defaultValue" can break a structural rule: a
@@ -1750,6 +1788,8 @@ int scan_buffer(struct scanner *s, const char *path, const char *buf, size_t len
 			scan_structure(&x);
 		else if (s->secure_nr && !is_tpd(path))
 			scan_secure_objects(&x);
+		if (is_parameters_file(path))
+			scan_parameters_file(&x);
 	} else {
 		scan_plain(&x, 0);
 	}

@@ -276,7 +276,7 @@ static void every_rule_has_a_fake(void **state)
 {
 	char *an = alnumrun(200, 31, ALNUM), *hex = alnumrun(40, 32, "0123456789abcdef");
 	char *b64 = b64run(86, 33), *az = alnumrun(40, 34, ALNUM "_-");
-	struct row rows[28];
+	struct row rows[30];
 	size_t i = 0;
 
 	(void)state;
@@ -301,6 +301,8 @@ static void every_rule_has_a_fake(void **state)
 	ROW("SEC055", "azureKey: %.52s", an);
 	ROW("SEC056", "client = CosmosClient(\"https://acct.documents.azure.com:443/\", \"%s==\")", b64);
 	ROW("SEC043", "<id>https://acme.search.windows.net</id><secret>%.52s</secret>", an);
+	ROW("SEC057", "$authKey = 'IR@3f2c9a4e-8b1d-4c6f-9e2a-7d5b1c3e8f04@contoso-syn@ServiceEndpoint=contoso-syn.dev.azuresynapse.net@%.44s='", b64);
+	ROW("", "$authKey = 'IR@<guid>@<workspace>@<endpoint>@<key>'");
 	/* the same key without an endpoint is no one's */
 	ROW("", "client = Client(\"https://acct.example.org/\", \"%s==\")", b64);
 	/* look-alikes */
@@ -414,6 +416,11 @@ static void parameters_named_like_secrets(void **state)
 	const char *ls = "{\"name\":\"LS\",\"properties\":{\"type\":\"AzureSqlDatabase\",\"parameters\":"
 			 "{\"dbPassword\":{\"type\":\"String\",\"defaultValue\":\"Str0ng#Pass\"}},"
 			 "\"typeProperties\":{\"connectionString\":\"Server=x;Database=y\"}}}";
+	const char *arm = "{\"parameters\":{"
+			  "\"sqlAdministratorLogin\":{\"value\":\"sqladminuser\"},"
+			  "\"sqlAdministratorLoginPassword\":{\"value\":\"Tr4ck!ng#Synapse24\"},"
+			  "\"vmAdminPassword\":{\"reference\":{\"keyVault\":{\"id\":\"/subscriptions/x\"},"
+			  "\"secretName\":\"vm-admin\"}}}}";
 
 	(void)state;
 	/* a pipeline: the text tells which objects to parse */
@@ -426,6 +433,11 @@ static void parameters_named_like_secrets(void **state)
 	/* a linked service: parsed whole */
 	scan_buffer(sc, "linkedService/LS.json", ls, strlen(ls), NULL, &f);
 	assert_true(has_finding(&f, "SEC103", "/properties/parameters/dbPassword/defaultValue"));
+	findings_release(&f);
+	/* an ARM parameters file gives values, where a Key Vault reference belongs */
+	scan_buffer(sc, "infra/azuredeploy.parameters.json", arm, strlen(arm), NULL, &f);
+	assert_int_equal(f.nr, 1);
+	assert_true(has_finding(&f, "SEC103", "/parameters/sqlAdministratorLoginPassword/value"));
 	findings_release(&f);
 }
 
