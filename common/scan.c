@@ -1321,20 +1321,25 @@ static int secret_param_name(const char *name)
 		"expiration", "length", "scope", "audience", "header", "field", "column",
 		"prefix", "suffix", "vault", "reference", "ref", "location", "folder", NULL
 	};
+	char low[256];
 	size_t n = strlen(name);
 	int named = 0;
 
+	if (n >= sizeof(low))
+		return 0;
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
 	for (int i = 0; secret[i] && !named; i++)
-		named = has_ci(name, n, secret[i]);
-	if (has_ci(name, n, "keyvault"))
+		named = strstr(low, secret[i]) != NULL;
+	if (!named || strstr(low, "keyvault"))
 		return 0; /* KeyVaultSecretName, keyVaultSecretValue: where, not what */
-	for (int i = 0; about[i] && named; i++) {
+	for (int i = 0; about[i]; i++) {
 		size_t k = strlen(about[i]);
 
-		if (n > k && !strcasecmp(name + n - k, about[i]))
-			named = 0;
+		if (n > k && !strcmp(low + n - k, about[i]))
+			return 0;
 	}
-	return named;
+	return 1;
 }
 
 /*
@@ -1377,13 +1382,13 @@ static int secret_default(const char *v)
  * object that is the value of a name like a secret's. Only those go on
  * to be parsed (check_secure_object()).
  */
-static int param_default_candidate(struct scan_ctx *x, size_t off)
+static int param_candidate(struct scan_ctx *x, size_t off, size_t keylen, size_t *vq)
 {
 	const char *buf = x->buf;
-	size_t len = x->len, i = off + 12, v, e, q, k;
+	size_t len = x->len, i = off + keylen, v, e, q, k;
 	struct strbuf *t = &x->s->tmp;
 
-	/* defaultValue": "<value>" */
+	/* <key>": "<value>" */
 	if (i >= len || buf[i] != '"')
 		return 0;
 	i = skip_ws(buf, len, i + 1);
@@ -1392,6 +1397,7 @@ static int param_default_candidate(struct scan_ctx *x, size_t off)
 	v = skip_ws(buf, len, i + 1);
 	if (v >= len || buf[v] != '"')
 		return 0;
+	*vq = v;
 	e = string_end(buf, len, v);
 	if (e >= len || memchr(buf + v + 1, '\\', e - v - 1))
 		return e < len; /* escaped: let the parser decide */
@@ -1433,7 +1439,9 @@ static void json_hit(void *data, size_t off, size_t rule)
 	struct json_walk *w = data;
 
 	if (rule == PARAM_RULE) {
-		if (!param_default_candidate(w->x, off))
+		size_t vq;
+
+		if (!param_candidate(w->x, off, 12, &vq))
 			return;
 		rule = STRUCT_RULE;
 	}
@@ -1600,29 +1608,41 @@ static int is_parameters_file(const char *path)
 /*
  * A parameters file gives each parameter its value: one named like a
  * secret with a literal value is a secret in the repository (SEC103),
- * where a Key Vault "reference" belongs.
+ * where a Key Vault "reference" belongs. Published parameter files hold
+ * thousands of parameters: the text picks the candidates, as for
+ * defaults, and only those are located.
  */
 static void scan_parameters_file(struct scan_ctx *x)
 {
-	json_error_t err;
-	json_t *root = json_loadb(x->buf, x->len, 0, &err);
-	json_t *params = json_object_get(root, "parameters"), *p;
-	const char *name;
-	struct strbuf ptr = STRBUF_INIT;
+	struct scanner *s = x->s;
+	const char *buf = x->buf, *p = buf, *end = buf + x->len;
+	struct strbuf value = STRBUF_INIT;
 
-	json_object_foreach(params, name, p) {
-		const char *v = json_str(p, "value");
+	cursor_reset(s);
+	/* "value": look for the rarer 'v' and check around it */
+	while (p < end && (p = memchr(p, 'v', (size_t)(end - p)))) {
+		size_t off = (size_t)(p - buf), vq = 0, ve, slashes = 0;
 
-		if (!v || !secret_param_name(name) || !secret_default(v))
+		p++;
+		if (!off || buf[off - 1] != '"' || (size_t)(end - p) < 5 || memcmp(p, "alue\"", 5))
 			continue;
-		strbuf_reset(&ptr);
-		strbuf_addstr(&ptr, "/parameters/");
-		strbuf_add_pointer_token(&ptr, name);
-		strbuf_addstr(&ptr, "/value");
-		struct_report(x, 3, ptr.buf, v);
+		if (!param_candidate(x, off, 5, &vq))
+			continue;
+		ve = string_end(buf, x->len, vq);
+		if (ve >= x->len)
+			continue;
+		strbuf_reset(&value);
+		json_unescape(s, buf, vq + 1, ve, &value, 0);
+		if (!secret_default(value.buf) || pointer_at(s, buf, x->len, vq, &s->ptr) < 0)
+			continue;
+		/* exactly /parameters/<name>/value */
+		for (const char *c = s->ptr.buf; *c; c++)
+			slashes += *c == '/';
+		if (slashes != 3 || strncmp(s->ptr.buf, "/parameters/", 12))
+			continue;
+		struct_report(x, 3, s->ptr.buf, value.buf);
 	}
-	strbuf_release(&ptr);
-	json_decref(root);
+	strbuf_release(&value);
 }
 
 /*
@@ -1630,7 +1650,7 @@ static void scan_parameters_file(struct scan_ctx *x)
  * word "SecureString" or "defaultValue" can break a structural rule: a
  * SecureString with a value (SEC100), a secure parameter with a default
  * (SEC102), a parameter named like a secret with a literal default
- * (SEC103; param_default_candidate() picks those). One pass over the text
+ * (SEC103; param_candidate() picks those). One pass over the text
  * finds the innermost object around each occurrence, and that object
  * alone is parsed: published templates are megabytes of JSON with a few
  * such objects.
