@@ -1,10 +1,10 @@
 /*
  * libFuzzer target: the secret scanner's rule engine. The input is scanned
- * twice, as a JSON file (keyword prefilter, string units, unescaping, JSON
- * pointers, structural rules) and as a text file. Every finding must point
- * inside the input, and its excerpt must never be longer than four
- * characters of the secret plus the length note. The vector keyword pass
- * and the byte loop must find the same.
+ * as JSON files (keyword prefilter, string units, unescaping, JSON
+ * pointers, structural rules, a parameters file) and as a text file. Every
+ * finding must point inside the input, and its excerpt must never be
+ * longer than four characters of the secret plus the length note. The
+ * vector keyword pass and the byte loop must find the same.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -89,6 +89,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(&f, buf, size);
 	findings_release(&f);
 	scan_buffer(scanner, "notes.txt", buf, size, NULL, &f);
+	check(&f, buf, size);
+	findings_release(&f);
+	scan_buffer(scanner, "TemplateParametersForWorkspace.json", buf, size, NULL, &f);
 	check(&f, buf, size);
 	findings_release(&f);
 	free(buf);
