@@ -192,8 +192,7 @@ static int skip_value(struct jscan *s)
 	return 0;
 }
 
-/* Decode one pointer token (~1 -> /, ~0 -> ~) into sb; advance *ptr. */
-static void next_token(const char **ptr, struct strbuf *sb)
+void json_pointer_token(const char **ptr, struct strbuf *sb)
 {
 	const char *p = *ptr;
 
@@ -225,7 +224,7 @@ int json_locate(const char *buf, size_t len, const char *pointer, int *line, int
 	found = s.p;
 	while (pointer && *pointer == '/') {
 		pointer++;
-		next_token(&pointer, &tok);
+		json_pointer_token(&pointer, &tok);
 		skip_ws(&s);
 		if (s.p >= s.end)
 			goto out;

@@ -31,6 +31,12 @@ json_t *json_parse(const char *buf, size_t len, struct json_error *err);
  */
 int json_locate(const char *buf, size_t len, const char *pointer, int *line, int *column);
 
+/*
+ * Decode the JSON pointer token at *ptr (up to the next '/' or the end;
+ * ~1 is '/', ~0 is '~') into sb, and advance *ptr past it.
+ */
+void json_pointer_token(const char **ptr, struct strbuf *sb);
+
 /* Line and column (1-based) of a byte offset in buf. */
 void json_offset_to_linecol(const char *buf, size_t offset, int *line, int *column);
 

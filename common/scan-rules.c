@@ -123,6 +123,25 @@ static int v_batch(const struct scan_match *m)
 	return unit_has(m, "https://") && unit_has(m, ".batch.azure.com");
 }
 
+/* How many lower case letters, upper case letters and digits the secret has */
+struct classes {
+	size_t lower, upper, digit;
+};
+
+static struct classes secret_classes(const struct scan_match *m)
+{
+	struct classes c = { 0, 0, 0 };
+
+	for (size_t i = m->s_start; i < m->s_end; i++) {
+		unsigned char ch = (unsigned char)m->unit[i];
+
+		c.lower += islower(ch) != 0;
+		c.upper += isupper(ch) != 0;
+		c.digit += isdigit(ch) != 0;
+	}
+	return c;
+}
+
 static int has_digit_and_letter(const char *s, size_t n)
 {
 	int d = 0, a = 0;
@@ -150,13 +169,9 @@ static int v_aws_key_id(const struct scan_match *m)
 /* A search admin key is random: upper and lower case, and digits (ADO's are lower case) */
 static int v_search(const struct scan_match *m)
 {
-	int l = 0, u = 0;
+	struct classes c = secret_classes(m);
 
-	for (size_t i = m->s_start; i < m->s_end; i++) {
-		l |= islower((unsigned char)m->unit[i]) != 0;
-		u |= isupper((unsigned char)m->unit[i]) != 0;
-	}
-	return l && u && unit_has(m, ".search.windows.net") && v_digit_letter(m);
+	return c.lower && c.upper && c.digit && unit_has(m, ".search.windows.net");
 }
 
 /*
@@ -178,20 +193,15 @@ static int v_key_endpoint(const struct scan_match *m)
 static int v_atlassian(const struct scan_match *m)
 {
 	static const char *const named[] = { "token", "key", "pass", "pwd", "secret", NULL };
-	int l = 0, u = 0, d = 0;
+	struct classes c = secret_classes(m);
 
-	for (size_t i = m->s_start; i < m->s_end; i++) {
-		l |= islower((unsigned char)m->unit[i]) != 0;
-		u |= isupper((unsigned char)m->unit[i]) != 0;
-		d |= isdigit((unsigned char)m->unit[i]) != 0;
-	}
-	if (!l || !u)
+	if (!c.lower || !c.upper)
 		return 0;
-	for (int k = 0; !d && named[k]; k++)
+	for (int k = 0; !c.digit && named[k]; k++)
 		for (size_t i = m->start; i + strlen(named[k]) <= m->s_start; i++)
 			if (!strncasecmp(m->unit + i, named[k], strlen(named[k])))
 				return 1;
-	return d;
+	return c.digit != 0;
 }
 
 static int is_placeholder_word(const char *s, size_t n)
@@ -392,14 +402,9 @@ static int v_basic_auth(const struct scan_match *m)
  */
 static int v_random_key(const struct scan_match *m)
 {
-	int l = 0, u = 0, d = 0;
+	struct classes c = secret_classes(m);
 
-	for (size_t i = m->s_start; i < m->s_end; i++) {
-		l += islower((unsigned char)m->unit[i]) != 0;
-		u += isupper((unsigned char)m->unit[i]) != 0;
-		d += isdigit((unsigned char)m->unit[i]) != 0;
-	}
-	return l >= 2 && u >= 2 && d >= 1 && v_assignment(m) &&
+	return c.lower >= 2 && c.upper >= 2 && c.digit >= 1 && v_assignment(m) &&
 	       !scan_is_emulator_key(m->unit + m->s_start, m->s_end - m->s_start);
 }
 

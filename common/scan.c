@@ -105,15 +105,11 @@ static void init_lc(void)
 {
 	for (int i = 0; i < 256; i++)
 		lc[i] = (unsigned char)tolower(i);
-	jclass['"'] = jclass['\\'] = J_QUOTE;
-	jclass['{'] = jclass['}'] = jclass['['] = jclass[']'] = jclass[','] = J_SYNTAX;
-	jclass['"'] |= J_SYNTAX;
-	jclass['"'] |= J_STREND;
-	jclass['\\'] |= J_STREND;
-	jclass['\n'] |= J_STREND;
-	jclass['"'] |= J_OBJECT;
-	jclass['{'] |= J_OBJECT;
-	jclass['}'] |= J_OBJECT;
+	jclass['"'] = J_QUOTE | J_SYNTAX | J_STREND | J_OBJECT;
+	jclass['\\'] = J_QUOTE | J_STREND;
+	jclass['\n'] = J_STREND;
+	jclass['{'] = jclass['}'] = J_SYNTAX | J_OBJECT;
+	jclass['['] = jclass[']'] = jclass[','] = J_SYNTAX;
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -1484,7 +1480,6 @@ static int is_secret_field(const char *k)
 	return 0;
 }
 
-
 static void struct_report(struct scan_ctx *x, size_t which, const char *ptr, const char *value)
 {
 	const struct rule_info *ri = &scan_structural_rules[which];
@@ -1689,12 +1684,9 @@ static void check_secure_object(struct scan_ctx *x, size_t start)
 
 		if (!secure) {
 			/* the parameter's name is the pointer's last token */
-			strbuf_reset(&s->tmp);
-			for (const char *c = slash + 1; *c; c++)
-				if (*c == '~' && (c[1] == '0' || c[1] == '1'))
-					strbuf_addch(&s->tmp, *++c == '0' ? '~' : '/');
-				else
-					strbuf_addch(&s->tmp, *c);
+			const char *token = slash + 1;
+
+			json_pointer_token(&token, &s->tmp);
 			named = secret_param_name(s->tmp.buf);
 		}
 		if (secure || named) {
